@@ -1,0 +1,16 @@
+//! Castellan's domain core.
+//!
+//! Pure code only: no tokio, no sqlx, no axum. Time and ids are injected through [`clock::Clock`]
+//! and [`ids::IdGenerator`], so aggregates and projections are deterministic and replayable.
+
+pub mod clock;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod instance;
+pub mod org;
+pub mod permission;
+pub mod user;
+
+pub use error::{DomainError, ErrorKind};
+pub use event::{Event, NewEvent, Position};

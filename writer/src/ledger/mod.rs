@@ -1,0 +1,189 @@
+//! The ledger: Castellan's only source of truth.
+//!
+//! One trait, [`Ledger`], with two implementations that run one contract suite:
+//! [`postgres::PostgresLedger`] (production) and [`sqlite::SqliteLedger`] (embedded default).
+//!
+//! Guarantees every implementation keeps (see `docs/design/0001-ledger.md`):
+//! - **Optimistic concurrency.** Each [`AggregateAppend`] names the version it expects (the last
+//!   sequence it saw, 0 for a new aggregate). If the aggregate is elsewhere, the whole batch fails
+//!   with [`LedgerError::Conflict`] and nothing is written.
+//! - **Unique constraints** are claimed and released in the same transaction as the events; a
+//!   claim that is already held fails the whole batch with [`LedgerError::UniqueViolation`].
+//! - **Gap-free global order.** [`Ledger::read`] only returns events whose position can no longer
+//!   be preceded by an event that commits later, so a reader that tails by position never misses
+//!   one. Within one aggregate, position order equals sequence order.
+
+pub mod postgres;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use castellan_core::clock::Timestamp;
+use castellan_core::{Event, NewEvent, Position};
+use tokio::sync::watch;
+
+/// The most events one [`AppendBatch`] may carry.
+pub const MAX_EVENTS_PER_BATCH: usize = 10_000;
+
+/// Events for one aggregate inside a batch.
+#[derive(Clone, Debug)]
+pub struct AggregateAppend {
+    pub instance_id: String,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    /// The aggregate's current version as the caller saw it: its last sequence, 0 if new.
+    pub expected_version: i64,
+    pub resource_owner: String,
+    pub creator: String,
+    pub events: Vec<NewEvent>,
+}
+
+/// A unique value, scoped to an instance. `field` is compared case-insensitively (the ledger
+/// stores it lower-cased).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    pub instance_id: String,
+    pub unique_type: String,
+    pub field: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UniqueOp {
+    /// Take the value; fails the batch if it is held.
+    Claim(UniqueConstraint),
+    /// Give the value back; releasing a value that is not held is not an error.
+    Release(UniqueConstraint),
+}
+
+/// Everything one command writes, committed atomically or not at all.
+#[derive(Clone, Debug)]
+pub struct AppendBatch {
+    pub appends: Vec<AggregateAppend>,
+    pub unique: Vec<UniqueOp>,
+    /// The command's time (injected); stamped on every event of the batch.
+    pub created_at: Timestamp,
+}
+
+/// What an append wrote, in global order.
+#[derive(Clone, Debug)]
+pub struct Appended {
+    pub events: Vec<Event>,
+}
+
+impl Appended {
+    /// The position of the last event written (what a caller waits for to read its writes).
+    pub fn position(&self) -> Position {
+        self.events
+            .last()
+            .map(|event| event.position)
+            .unwrap_or_default()
+    }
+}
+
+/// A read of the global stream. Every filter that is set must match.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    /// Only events strictly after this position.
+    pub after: Position,
+    /// Only events at or before this position.
+    pub until: Option<Position>,
+    pub instance_id: Option<String>,
+    /// Empty means every aggregate type.
+    pub aggregate_types: Vec<String>,
+    pub aggregate_id: Option<String>,
+    /// Empty means every event type.
+    pub event_types: Vec<String>,
+    /// At most this many events (0 means the implementation's default of 1000).
+    pub limit: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(
+        "aggregate {aggregate_type}/{aggregate_id} is at version {actual}, expected {expected}"
+    )]
+    Conflict {
+        aggregate_type: String,
+        aggregate_id: String,
+        expected: i64,
+        actual: i64,
+    },
+    #[error("unique constraint {unique_type} is already taken by {field:?}")]
+    UniqueViolation { unique_type: String, field: String },
+    #[error("invalid append: {0}")]
+    Invalid(String),
+    #[error("ledger unavailable: {0}")]
+    Unavailable(String),
+    #[error("ledger failure: {0}")]
+    Backend(String),
+}
+
+impl LedgerError {
+    /// Whether the same command, decided again against fresh state, may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, LedgerError::Conflict { .. })
+    }
+}
+
+#[async_trait]
+pub trait Ledger: Send + Sync + 'static {
+    /// Creates or upgrades the ledger's tables. Idempotent.
+    async fn migrate(&self) -> Result<(), LedgerError>;
+
+    /// Appends a batch atomically: all events and unique-constraint changes, or nothing.
+    async fn append(&self, batch: AppendBatch) -> Result<Appended, LedgerError>;
+
+    /// Every event of one aggregate, in sequence order.
+    async fn read_aggregate(
+        &self,
+        instance_id: &str,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Vec<Event>, LedgerError>;
+
+    /// Events of the global stream in position order, gap-free (see the module docs).
+    async fn read(&self, filter: &EventFilter) -> Result<Vec<Event>, LedgerError>;
+
+    /// The position of the last event a gap-free read can return now.
+    async fn head(&self) -> Result<Position, LedgerError>;
+
+    /// Changes whenever this process appends; tailers wake on it and also poll for writes made
+    /// by other processes.
+    fn appended(&self) -> watch::Receiver<Position>;
+}
+
+/// Checks a batch's shape before any I/O.
+pub(crate) fn validate_batch(batch: &AppendBatch) -> Result<usize, LedgerError> {
+    if batch.appends.is_empty() {
+        return Err(LedgerError::Invalid(
+            "a batch needs at least one aggregate".into(),
+        ));
+    }
+    let total: usize = batch.appends.iter().map(|append| append.events.len()).sum();
+    if total == 0 {
+        return Err(LedgerError::Invalid(
+            "a batch needs at least one event".into(),
+        ));
+    }
+    if total > MAX_EVENTS_PER_BATCH {
+        return Err(LedgerError::Invalid(format!(
+            "a batch may carry at most {MAX_EVENTS_PER_BATCH} events, not {total}"
+        )));
+    }
+    for (index, append) in batch.appends.iter().enumerate() {
+        if append.expected_version < 0 {
+            return Err(LedgerError::Invalid("expected_version must be >= 0".into()));
+        }
+        let duplicate = batch.appends.iter().skip(index + 1).any(|other| {
+            other.instance_id == append.instance_id
+                && other.aggregate_type == append.aggregate_type
+                && other.aggregate_id == append.aggregate_id
+        });
+        if duplicate {
+            return Err(LedgerError::Invalid(format!(
+                "aggregate {}/{} appears twice in one batch",
+                append.aggregate_type, append.aggregate_id
+            )));
+        }
+    }
+    Ok(total)
+}

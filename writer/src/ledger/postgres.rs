@@ -1,0 +1,1 @@
+//! PostgreSQL ledger (to be written).

@@ -1,0 +1,3 @@
+//! Castellan's write side: the [`ledger`] and command execution.
+
+pub mod ledger;
