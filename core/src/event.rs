@@ -192,3 +192,53 @@ mod tests {
         assert!(decode::<Sample>(&event).is_err());
     }
 }
+
+/// A unique value a command claims or releases (scoped to the instance by the writer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unique {
+    pub unique_type: &'static str,
+    pub field: String,
+}
+
+/// What a command decided: the events to append and the unique values to claim and release, all
+/// in one atomic append.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision<E> {
+    pub events: Vec<E>,
+    pub claims: Vec<Unique>,
+    pub releases: Vec<Unique>,
+}
+
+impl<E> Default for Decision<E> {
+    fn default() -> Self {
+        Self {
+            events: Vec::new(),
+            claims: Vec::new(),
+            releases: Vec::new(),
+        }
+    }
+}
+
+impl<E> Decision<E> {
+    pub fn of(event: E) -> Self {
+        Self {
+            events: vec![event],
+            claims: Vec::new(),
+            releases: Vec::new(),
+        }
+    }
+
+    pub fn claim(&mut self, unique_type: &'static str, field: &str) {
+        self.claims.push(Unique {
+            unique_type,
+            field: field.to_owned(),
+        });
+    }
+
+    pub fn release(&mut self, unique_type: &'static str, field: &str) {
+        self.releases.push(Unique {
+            unique_type,
+            field: field.to_owned(),
+        });
+    }
+}
