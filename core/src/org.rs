@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
-use crate::event::{Aggregate, Decision, EventMeta, EventPayload, Unique};
+use crate::event::{Aggregate, Decision, EventMeta, EventPayload};
 
 pub const AGGREGATE_TYPE: &str = "org";
 /// Org names are unique per instance (case-insensitive).

@@ -54,7 +54,7 @@ pub enum UserEvent {
         expiration: Option<Timestamp>,
     },
     #[serde(rename = "user.personal.access.token.removed")]
-    PersonalAccessTokenRemoved { token_id: String },
+    PersonalAccessTokenRemoved { token_id: String, token_hash: String },
 }
 
 impl EventPayload for UserEvent {
@@ -96,7 +96,7 @@ impl Aggregate for User {
             } => {
                 self.tokens.insert(token_id.clone(), *expiration);
             }
-            UserEvent::PersonalAccessTokenRemoved { token_id } => {
+            UserEvent::PersonalAccessTokenRemoved { token_id, .. } => {
                 self.tokens.remove(token_id);
             }
         }

@@ -1,0 +1,113 @@
+//! Instances (by id and by domain), users, personal access tokens and memberships: what the API
+//! edge needs to find the instance and the caller.
+
+use castellan_core::event::decode;
+use castellan_core::instance::InstanceEvent;
+use castellan_core::org::OrgEvent;
+use castellan_core::user::UserEvent;
+use castellan_core::{DomainError, Event};
+use serde_json::json;
+
+use super::{columns, Projection};
+use crate::store::{key, RowOp};
+use crate::tables::{INSTANCES, INSTANCE_DOMAINS, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
+
+pub struct IdentityProjection;
+
+impl Projection for IdentityProjection {
+    fn name(&self) -> &'static str {
+        "identity_v1"
+    }
+
+    fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
+        let instance = event.instance_id.as_str();
+        let member = |user_id: &str, scope: &str, roles: &[String]| RowOp::Upsert {
+            table: MEMBERS,
+            partition: key(&[instance, user_id]),
+            clustering: scope.to_owned(),
+            columns: columns(&[("roles", json!(roles))]),
+        };
+        let ops = match event.aggregate_type.as_str() {
+            castellan_core::instance::AGGREGATE_TYPE => match decode::<InstanceEvent>(event)? {
+                InstanceEvent::Added { name } => vec![RowOp::Upsert {
+                    table: INSTANCES,
+                    partition: instance.to_owned(),
+                    clustering: String::new(),
+                    columns: columns(&[("id", json!(instance)), ("name", json!(name))]),
+                }],
+                InstanceEvent::DomainAdded { domain, .. } => vec![
+                    RowOp::Upsert {
+                        table: INSTANCE_DOMAINS,
+                        partition: domain.clone(),
+                        clustering: String::new(),
+                        columns: columns(&[("instance_id", json!(instance))]),
+                    },
+                    RowOp::Upsert {
+                        table: INSTANCES,
+                        partition: instance.to_owned(),
+                        clustering: String::new(),
+                        columns: columns(&[("domain", json!(domain))]),
+                    },
+                ],
+                InstanceEvent::DefaultOrgSet { org_id } => vec![RowOp::Upsert {
+                    table: INSTANCES,
+                    partition: instance.to_owned(),
+                    clustering: String::new(),
+                    columns: columns(&[("default_org_id", json!(org_id))]),
+                }],
+                InstanceEvent::MemberAdded { user_id, roles } => vec![member(&user_id, "", &roles)],
+            },
+            castellan_core::org::AGGREGATE_TYPE => match decode::<OrgEvent>(event)? {
+                OrgEvent::MemberAdded { user_id, roles } => {
+                    vec![member(&user_id, &event.aggregate_id, &roles)]
+                }
+                _ => Vec::new(),
+            },
+            castellan_core::user::AGGREGATE_TYPE => {
+                let user_row = |pairs: &[(&str, serde_json::Value)]| RowOp::Upsert {
+                    table: USERS,
+                    partition: instance.to_owned(),
+                    clustering: event.aggregate_id.clone(),
+                    columns: columns(pairs),
+                };
+                match decode::<UserEvent>(event)? {
+                    UserEvent::HumanAdded { username, email, .. } => vec![user_row(&[
+                        ("id", json!(event.aggregate_id)),
+                        ("org_id", json!(event.resource_owner)),
+                        ("username", json!(username)),
+                        ("email", json!(email)),
+                        ("kind", json!("human")),
+                    ])],
+                    UserEvent::MachineAdded { username, name, .. } => vec![user_row(&[
+                        ("id", json!(event.aggregate_id)),
+                        ("org_id", json!(event.resource_owner)),
+                        ("username", json!(username)),
+                        ("name", json!(name)),
+                        ("kind", json!("machine")),
+                    ])],
+                    UserEvent::PersonalAccessTokenAdded { token_id, token_hash, expiration } => {
+                        vec![RowOp::Upsert {
+                            table: PERSONAL_ACCESS_TOKENS,
+                            partition: token_hash,
+                            clustering: String::new(),
+                            columns: columns(&[
+                                ("instance_id", json!(instance)),
+                                ("user_id", json!(event.aggregate_id)),
+                                ("org_id", json!(event.resource_owner)),
+                                ("token_id", json!(token_id)),
+                                ("expiration", json!(expiration.map(|at| at.0))),
+                            ]),
+                        }]
+                    }
+                    UserEvent::PersonalAccessTokenRemoved { token_hash, .. } => vec![RowOp::Delete {
+                        table: PERSONAL_ACCESS_TOKENS,
+                        partition: token_hash,
+                        clustering: String::new(),
+                    }],
+                }
+            }
+            _ => Vec::new(),
+        };
+        Ok(ops)
+    }
+}

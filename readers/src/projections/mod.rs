@@ -1,0 +1,23 @@
+//! Projections: pure functions from an event to row ops on query-shaped tables.
+
+pub mod identity;
+pub mod org;
+
+use castellan_core::{DomainError, Event};
+
+use crate::store::RowOp;
+
+pub trait Projection: Send + Sync {
+    /// Names the projection's checkpoint; change it to rebuild the projection.
+    fn name(&self) -> &'static str;
+    fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError>;
+}
+
+/// Every projection Castellan runs.
+pub fn all() -> Vec<Box<dyn Projection>> {
+    vec![Box::new(org::OrgProjection), Box::new(identity::IdentityProjection)]
+}
+
+pub(crate) fn columns(pairs: &[(&str, serde_json::Value)]) -> crate::store::Columns {
+    pairs.iter().map(|(name, value)| ((*name).to_owned(), value.clone())).collect()
+}

@@ -1,0 +1,76 @@
+//! Finding the instance (by the request's host) and the caller (by bearer token).
+
+use castellan_core::clock::Timestamp;
+use castellan_core::permission::Principal;
+
+use super::{corrupt, text};
+use crate::store::{key, ReadError, ReadStore};
+use crate::tables::{INSTANCES, INSTANCE_DOMAINS, MEMBERS, PERSONAL_ACCESS_TOKENS};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceView {
+    pub id: String,
+    pub name: String,
+    pub domain: String,
+    pub default_org_id: String,
+}
+
+/// The instance serving `domain` (a host name without port), if any.
+pub async fn instance_by_domain(
+    store: &dyn ReadStore,
+    domain: &str,
+) -> Result<Option<InstanceView>, ReadError> {
+    let Some(row) = store.get(INSTANCE_DOMAINS, &domain.to_ascii_lowercase(), "").await? else {
+        return Ok(None);
+    };
+    let instance_id = text(&row.columns, "instance_id");
+    let Some(instance) = store.get(INSTANCES, &instance_id, "").await? else {
+        return Err(corrupt("the instance of a domain"));
+    };
+    Ok(Some(InstanceView {
+        id: instance_id,
+        name: text(&instance.columns, "name"),
+        domain: text(&instance.columns, "domain"),
+        default_org_id: text(&instance.columns, "default_org_id"),
+    }))
+}
+
+/// The caller behind a personal access token (by its hash), if the token exists in this
+/// instance and has not expired. A token of another instance is treated as unknown.
+pub async fn principal_by_token(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<Principal>, ReadError> {
+    let Some(token) = store.get(PERSONAL_ACCESS_TOKENS, token_hash, "").await? else {
+        return Ok(None);
+    };
+    if text(&token.columns, "instance_id") != instance_id {
+        return Ok(None);
+    }
+    let expiration = token.columns.get("expiration").and_then(serde_json::Value::as_i64);
+    if expiration.is_some_and(|at| at <= now.0) {
+        return Ok(None);
+    }
+    let user_id = text(&token.columns, "user_id");
+    let mut principal = Principal {
+        instance_id: instance_id.to_owned(),
+        user_id: user_id.clone(),
+        org_id: text(&token.columns, "org_id"),
+        ..Principal::default()
+    };
+    for row in store.scan(MEMBERS, &key(&[instance_id, &user_id])).await? {
+        let roles: Vec<String> = row
+            .columns
+            .get("roles")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        if row.clustering.is_empty() {
+            principal.instance_roles = roles;
+        } else {
+            principal.org_roles.insert(row.clustering, roles);
+        }
+    }
+    Ok(Some(principal))
+}

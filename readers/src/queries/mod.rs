@@ -1,0 +1,85 @@
+//! Queries over the read store. Every query takes the instance id; none crosses tenants.
+
+pub mod identity;
+pub mod org;
+
+use crate::store::{Columns, ReadError};
+
+/// How a text filter compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextMatch {
+    Equals,
+    EqualsIgnoreCase,
+    StartsWith,
+    StartsWithIgnoreCase,
+    Contains,
+    ContainsIgnoreCase,
+    EndsWith,
+    EndsWithIgnoreCase,
+}
+
+impl TextMatch {
+    pub fn matches(self, value: &str, pattern: &str) -> bool {
+        let (value, pattern) = match self {
+            TextMatch::EqualsIgnoreCase
+            | TextMatch::StartsWithIgnoreCase
+            | TextMatch::ContainsIgnoreCase
+            | TextMatch::EndsWithIgnoreCase => (value.to_lowercase(), pattern.to_lowercase()),
+            _ => (value.to_owned(), pattern.to_owned()),
+        };
+        match self {
+            TextMatch::Equals | TextMatch::EqualsIgnoreCase => value == pattern,
+            TextMatch::StartsWith | TextMatch::StartsWithIgnoreCase => value.starts_with(&pattern),
+            TextMatch::Contains | TextMatch::ContainsIgnoreCase => value.contains(&pattern),
+            TextMatch::EndsWith | TextMatch::EndsWithIgnoreCase => value.ends_with(&pattern),
+        }
+    }
+}
+
+/// Offset paging.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub offset: u64,
+    pub limit: u32,
+    pub asc: bool,
+}
+
+/// ZITADEL's default and maximum page sizes.
+pub const DEFAULT_LIMIT: u32 = 100;
+pub const MAX_LIMIT: u32 = 1000;
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self { offset: 0, limit: DEFAULT_LIMIT, asc: true }
+    }
+}
+
+/// A page of results and how many matched in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+pub(crate) fn paginate<T>(items: Vec<T>, paging: Paging) -> Page<T> {
+    let total = items.len() as u64;
+    let limit = if paging.limit == 0 { DEFAULT_LIMIT } else { paging.limit.min(MAX_LIMIT) };
+    let items = items
+        .into_iter()
+        .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
+        .take(limit as usize)
+        .collect();
+    Page { items, total }
+}
+
+pub(crate) fn text(columns: &Columns, name: &str) -> String {
+    columns.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+}
+
+pub(crate) fn int(columns: &Columns, name: &str) -> i64 {
+    columns.get(name).and_then(serde_json::Value::as_i64).unwrap_or_default()
+}
+
+pub(crate) fn corrupt(what: &str) -> ReadError {
+    ReadError::Backend(format!("read model row is missing {what}"))
+}

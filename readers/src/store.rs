@@ -1,0 +1,73 @@
+//! The read-store trait: query-shaped tables of JSON rows, addressed by
+//! (table, partition key, clustering key), as a wide-column store (ScyllaDB) lays them out.
+//!
+//! Every write carries the position of the event that caused it, and a store never lets an
+//! older position overwrite a newer one (ScyllaDB: `USING TIMESTAMP <position>`; embedded: a
+//! position column per row and per deleted partition). Replaying events is therefore harmless.
+//! A projection's checkpoint is written in the same atomic step as its rows.
+
+use async_trait::async_trait;
+use castellan_core::Position;
+
+pub type Columns = serde_json::Map<String, serde_json::Value>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowOp {
+    /// Sets the given columns, keeping the row's others (creates the row if absent).
+    Upsert { table: &'static str, partition: String, clustering: String, columns: Columns },
+    /// Deletes one row.
+    Delete { table: &'static str, partition: String, clustering: String },
+    /// Deletes every row of a partition.
+    DeletePartition { table: &'static str, partition: String },
+}
+
+/// A row op and the position of the event that caused it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionedOp {
+    pub position: Position,
+    pub op: RowOp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub clustering: String,
+    pub columns: Columns,
+    pub position: Position,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("read store unavailable: {0}")]
+    Unavailable(String),
+    #[error("read store failure: {0}")]
+    Backend(String),
+    #[error("timed out waiting for position {0:?}")]
+    Timeout(Position),
+}
+
+#[async_trait]
+pub trait ReadStore: Send + Sync + 'static {
+    async fn migrate(&self) -> Result<(), ReadError>;
+
+    /// Applies ops in order and moves the projection's checkpoint, atomically.
+    async fn apply(
+        &self,
+        projection: &str,
+        ops: &[PositionedOp],
+        checkpoint: Position,
+    ) -> Result<(), ReadError>;
+
+    /// The last position a projection has applied (0 if none).
+    async fn checkpoint(&self, projection: &str) -> Result<Position, ReadError>;
+
+    async fn get(&self, table: &str, partition: &str, clustering: &str) -> Result<Option<Row>, ReadError>;
+
+    /// Every live row of a partition, in clustering-key order.
+    async fn scan(&self, table: &str, partition: &str) -> Result<Vec<Row>, ReadError>;
+}
+
+/// Joins key parts into one partition key (`\u{1f}` cannot appear in ids, names or domains the
+/// API accepts as key parts).
+pub fn key(parts: &[&str]) -> String {
+    parts.join("\u{1f}")
+}

@@ -1,0 +1,19 @@
+//! The query-shaped tables and their keys. Every partition key carries the instance id, except
+//! lookups that find the instance (by domain) or the caller (by token hash).
+
+/// partition: instance id · clustering: org id.
+pub const ORGS: &str = "orgs";
+/// partition: (instance id, org id) · clustering: domain.
+pub const ORG_DOMAINS: &str = "org_domains";
+/// partition: (instance id, org id) · clustering: metadata key.
+pub const ORG_METADATA: &str = "org_metadata";
+/// partition: instance id · clustering: "".
+pub const INSTANCES: &str = "instances";
+/// partition: domain · clustering: "".
+pub const INSTANCE_DOMAINS: &str = "instance_domains";
+/// partition: instance id · clustering: user id.
+pub const USERS: &str = "users";
+/// partition: SHA-256 of the token · clustering: "".
+pub const PERSONAL_ACCESS_TOKENS: &str = "personal_access_tokens";
+/// partition: (instance id, user id) · clustering: org id, or "" for instance roles.
+pub const MEMBERS: &str = "members";

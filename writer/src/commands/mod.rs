@@ -1,0 +1,4 @@
+//! Command handlers: one module per resource.
+
+pub mod org;
+pub mod setup;
