@@ -54,7 +54,10 @@ pub enum UserEvent {
         expiration: Option<Timestamp>,
     },
     #[serde(rename = "user.personal.access.token.removed")]
-    PersonalAccessTokenRemoved { token_id: String, token_hash: String },
+    PersonalAccessTokenRemoved {
+        token_id: String,
+        token_hash: String,
+    },
 }
 
 impl EventPayload for UserEvent {
@@ -118,6 +121,26 @@ pub fn validate_username(username: &str) -> Result<String, DomainError> {
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// ZITADEL's default password complexity: at least 8 characters with a lower-case letter, an
+/// upper-case letter, a digit and a symbol.
+pub fn validate_password(password: &str) -> Result<(), DomainError> {
+    let long_enough = password.chars().count() >= 8;
+    let lower = password.chars().any(char::is_lowercase);
+    let upper = password.chars().any(char::is_uppercase);
+    let digit = password.chars().any(|c| c.is_ascii_digit());
+    let symbol = password
+        .chars()
+        .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    if long_enough && lower && upper && digit && symbol {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "USER-0011",
+            "Password must have at least 8 characters, with lower- and upper-case letters, a digit and a symbol",
+        ))
+    }
 }
 
 fn validate_email(email: &str) -> Result<String, DomainError> {
@@ -275,6 +298,24 @@ mod tests {
                 .code,
             "USER-0003"
         );
+    }
+
+    #[test]
+    fn password_complexity_follows_zitadels_default() {
+        assert!(validate_password("Password1!").is_ok());
+        for weak in [
+            "Pass1!",
+            "password1!",
+            "PASSWORD1!",
+            "Password!!",
+            "Password12",
+        ] {
+            assert_eq!(
+                validate_password(weak).unwrap_err().code,
+                "USER-0011",
+                "{weak}"
+            );
+        }
     }
 
     #[test]

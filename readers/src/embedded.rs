@@ -36,7 +36,11 @@ impl EmbeddedReadStore {
             // The read store is rebuilt from the ledger, so it need not be durable per commit.
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(backend)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
         Ok(Self { pool })
     }
 }
@@ -60,7 +64,12 @@ impl ReadStore for EmbeddedReadStore {
         for positioned in ops {
             let position = positioned.position.0;
             match &positioned.op {
-                RowOp::Upsert { table, partition, clustering, columns } => {
+                RowOp::Upsert {
+                    table,
+                    partition,
+                    clustering,
+                    columns,
+                } => {
                     let tombstone: Option<i64> = sqlx::query_scalar(
                         "SELECT position FROM read_partition_tombstones WHERE tbl = ? AND part = ?",
                     )
@@ -109,7 +118,11 @@ impl ReadStore for EmbeddedReadStore {
                     .await
                     .map_err(backend)?;
                 }
-                RowOp::Delete { table, partition, clustering } => {
+                RowOp::Delete {
+                    table,
+                    partition,
+                    clustering,
+                } => {
                     sqlx::query(
                         "INSERT INTO read_rows (tbl, part, clust, position, deleted, data) VALUES (?, ?, ?, ?, 1, '{}') \
                          ON CONFLICT (tbl, part, clust) DO UPDATE SET position = excluded.position, deleted = 1, data = '{}' \
@@ -170,7 +183,12 @@ impl ReadStore for EmbeddedReadStore {
         Ok(Position(at.unwrap_or(0)))
     }
 
-    async fn get(&self, table: &str, partition: &str, clustering: &str) -> Result<Option<Row>, ReadError> {
+    async fn get(
+        &self,
+        table: &str,
+        partition: &str,
+        clustering: &str,
+    ) -> Result<Option<Row>, ReadError> {
         let row = sqlx::query(
             "SELECT clust, position, data FROM read_rows WHERE tbl = ? AND part = ? AND clust = ? AND deleted = 0",
         )

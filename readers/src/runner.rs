@@ -30,7 +30,12 @@ impl Projector {
         projections: Vec<Box<dyn Projection>>,
     ) -> Self {
         let (progress, _) = watch::channel(Position::START);
-        Self { ledger, store, projections, progress }
+        Self {
+            ledger,
+            store,
+            projections,
+            progress,
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn ReadStore> {
@@ -50,7 +55,11 @@ impl Projector {
         }
         let mut after = checkpoints.iter().copied().min().unwrap_or(Position::START);
         loop {
-            let filter = EventFilter { after, limit: BATCH_SIZE, ..EventFilter::default() };
+            let filter = EventFilter {
+                after,
+                limit: BATCH_SIZE,
+                ..EventFilter::default()
+            };
             let events = self
                 .ledger
                 .read(&filter)
@@ -63,9 +72,10 @@ impl Projector {
                 let mut ops = Vec::new();
                 for event in events.iter().filter(|event| event.position > *checkpoint) {
                     match projection.project(event) {
-                        Ok(projected) => ops.extend(
-                            projected.into_iter().map(|op| PositionedOp { position: event.position, op }),
-                        ),
+                        Ok(projected) => ops.extend(projected.into_iter().map(|op| PositionedOp {
+                            position: event.position,
+                            op,
+                        })),
                         // An event this version cannot read is skipped, loudly, rather than
                         // stopping every projection behind it.
                         Err(error) => tracing::error!(

@@ -14,11 +14,23 @@ pub type Columns = serde_json::Map<String, serde_json::Value>;
 #[derive(Clone, Debug, PartialEq)]
 pub enum RowOp {
     /// Sets the given columns, keeping the row's others (creates the row if absent).
-    Upsert { table: &'static str, partition: String, clustering: String, columns: Columns },
+    Upsert {
+        table: &'static str,
+        partition: String,
+        clustering: String,
+        columns: Columns,
+    },
     /// Deletes one row.
-    Delete { table: &'static str, partition: String, clustering: String },
+    Delete {
+        table: &'static str,
+        partition: String,
+        clustering: String,
+    },
     /// Deletes every row of a partition.
-    DeletePartition { table: &'static str, partition: String },
+    DeletePartition {
+        table: &'static str,
+        partition: String,
+    },
 }
 
 /// A row op and the position of the event that caused it.
@@ -60,7 +72,12 @@ pub trait ReadStore: Send + Sync + 'static {
     /// The last position a projection has applied (0 if none).
     async fn checkpoint(&self, projection: &str) -> Result<Position, ReadError>;
 
-    async fn get(&self, table: &str, partition: &str, clustering: &str) -> Result<Option<Row>, ReadError>;
+    async fn get(
+        &self,
+        table: &str,
+        partition: &str,
+        clustering: &str,
+    ) -> Result<Option<Row>, ReadError>;
 
     /// Every live row of a partition, in clustering-key order.
     async fn scan(&self, table: &str, partition: &str) -> Result<Vec<Row>, ReadError>;

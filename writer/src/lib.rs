@@ -1,3 +1,9 @@
-//! Castellan's write side: the [`ledger`] and command execution.
+//! Castellan's write side: the [`ledger`], command execution ([`writer`]) and the command
+//! handlers ([`commands`]).
 
+pub mod commands;
 pub mod ledger;
+pub mod secrets;
+pub mod writer;
+
+pub use writer::{Command, CommandContext, Committed, Plan, Writer};

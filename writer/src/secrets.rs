@@ -1,8 +1,8 @@
 //! Secrets at rest: passwords are hashed with argon2id (PHC strings); bearer tokens are random
 //! and stored only as their SHA-256 (they carry 256 bits of entropy, so a slow hash adds nothing).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use castellan_core::DomainError;
 use sha2::{Digest, Sha256};
@@ -20,7 +20,11 @@ pub fn hash_password(password: &str) -> Result<String, DomainError> {
 /// Verifies a password against a PHC string in constant time (argon2's own comparison).
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -8,7 +8,9 @@ use castellan_core::event::{self, Aggregate, Decision, EventPayload, Unique};
 use castellan_core::ids::IdGenerator;
 use castellan_core::{DomainError, ErrorKind, Position};
 
-use crate::ledger::{AggregateAppend, AppendBatch, Appended, Ledger, LedgerError, UniqueConstraint, UniqueOp};
+use crate::ledger::{
+    AggregateAppend, AppendBatch, Appended, Ledger, LedgerError, UniqueConstraint, UniqueOp,
+};
 
 /// How often a command is decided again after losing an optimistic-concurrency race.
 pub const DEFAULT_MAX_RETRIES: usize = 5;
@@ -79,7 +81,11 @@ fn scope(ctx: &CommandContext, unique: Unique) -> UniqueConstraint {
     } else {
         ctx.instance_id.clone()
     };
-    UniqueConstraint { instance_id, unique_type: unique.unique_type.to_owned(), field: unique.field }
+    UniqueConstraint {
+        instance_id,
+        unique_type: unique.unique_type.to_owned(),
+        field: unique.field,
+    }
 }
 
 /// A command that can be planned again from fresh state: every command is, since planning only
@@ -87,7 +93,11 @@ fn scope(ctx: &CommandContext, unique: Unique) -> UniqueConstraint {
 #[async_trait]
 pub trait Command: Send + Sync {
     type Output: Send;
-    async fn plan(&self, writer: &Writer, ctx: &CommandContext) -> Result<(Plan, Self::Output), DomainError>;
+    async fn plan(
+        &self,
+        writer: &Writer,
+        ctx: &CommandContext,
+    ) -> Result<(Plan, Self::Output), DomainError>;
 }
 
 /// The result of a command: what it returns and where its events landed.
@@ -107,7 +117,12 @@ pub struct Writer {
 
 impl Writer {
     pub fn new(ledger: Arc<dyn Ledger>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGenerator>) -> Self {
-        Self { ledger, clock, ids, max_retries: DEFAULT_MAX_RETRIES }
+        Self {
+            ledger,
+            clock,
+            ids,
+            max_retries: DEFAULT_MAX_RETRIES,
+        }
     }
 
     pub fn ledger(&self) -> &Arc<dyn Ledger> {
@@ -130,11 +145,19 @@ impl Writer {
     ) -> Result<Loaded<A>, DomainError> {
         let events = self
             .ledger
-            .read_aggregate(&ctx.instance_id, <A::Event as EventPayload>::AGGREGATE_TYPE, aggregate_id)
+            .read_aggregate(
+                &ctx.instance_id,
+                <A::Event as EventPayload>::AGGREGATE_TYPE,
+                aggregate_id,
+            )
             .await
             .map_err(ledger_error)?;
         let (state, version) = event::fold::<A>(&events)?;
-        Ok(Loaded { id: aggregate_id.to_owned(), state, version })
+        Ok(Loaded {
+            id: aggregate_id.to_owned(),
+            state,
+            version,
+        })
     }
 
     /// Plans and appends a command, planning again after a version conflict (up to the retry
@@ -150,12 +173,19 @@ impl Writer {
             if plan.appends.is_empty() {
                 return Err(DomainError::precondition("WRITE-0001", "Nothing to change"));
             }
-            let batch =
-                AppendBatch { appends: plan.appends, unique: plan.unique, created_at: self.clock.now() };
+            let batch = AppendBatch {
+                appends: plan.appends,
+                unique: plan.unique,
+                created_at: self.clock.now(),
+            };
             match self.ledger.append(batch).await {
                 Ok(appended) => {
                     let position = appended.position();
-                    return Ok(Committed { output, position, appended });
+                    return Ok(Committed {
+                        output,
+                        position,
+                        appended,
+                    });
                 }
                 Err(error) if error.is_retryable() && attempt < self.max_retries => {
                     attempt += 1;
@@ -179,7 +209,11 @@ pub fn ledger_error(error: LedgerError) -> DomainError {
         LedgerError::Invalid(message) => DomainError::internal("WRITE-0003", message),
         LedgerError::Unavailable(message) => {
             tracing::warn!(%message, "ledger unavailable");
-            DomainError::new(ErrorKind::Unavailable, "WRITE-0004", "The ledger is unavailable")
+            DomainError::new(
+                ErrorKind::Unavailable,
+                "WRITE-0004",
+                "The ledger is unavailable",
+            )
         }
         LedgerError::Backend(message) => {
             tracing::error!(%message, "ledger failure");
@@ -191,9 +225,10 @@ pub fn ledger_error(error: LedgerError) -> DomainError {
 fn unique_violation(unique_type: &str) -> DomainError {
     let (code, message) = match unique_type {
         castellan_core::org::UNIQUE_ORG_NAME => ("ORG-0021", "Organization name is already taken"),
-        castellan_core::org::UNIQUE_ORG_DOMAIN => {
-            ("ORG-0022", "Domain is already verified by another organization")
-        }
+        castellan_core::org::UNIQUE_ORG_DOMAIN => (
+            "ORG-0022",
+            "Domain is already verified by another organization",
+        ),
         castellan_core::user::UNIQUE_USERNAME => ("USER-0009", "Username is already taken"),
         castellan_core::instance::UNIQUE_INSTANCE_DOMAIN => {
             ("INST-0003", "Instance domain is already taken")

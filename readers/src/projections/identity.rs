@@ -8,9 +8,9 @@ use castellan_core::user::UserEvent;
 use castellan_core::{DomainError, Event};
 use serde_json::json;
 
-use super::{columns, Projection};
-use crate::store::{key, RowOp};
-use crate::tables::{INSTANCES, INSTANCE_DOMAINS, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
+use super::{Projection, columns};
+use crate::store::{RowOp, key};
+use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
 
 pub struct IdentityProjection;
 
@@ -71,7 +71,9 @@ impl Projection for IdentityProjection {
                     columns: columns(pairs),
                 };
                 match decode::<UserEvent>(event)? {
-                    UserEvent::HumanAdded { username, email, .. } => vec![user_row(&[
+                    UserEvent::HumanAdded {
+                        username, email, ..
+                    } => vec![user_row(&[
                         ("id", json!(event.aggregate_id)),
                         ("org_id", json!(event.resource_owner)),
                         ("username", json!(username)),
@@ -85,7 +87,11 @@ impl Projection for IdentityProjection {
                         ("name", json!(name)),
                         ("kind", json!("machine")),
                     ])],
-                    UserEvent::PersonalAccessTokenAdded { token_id, token_hash, expiration } => {
+                    UserEvent::PersonalAccessTokenAdded {
+                        token_id,
+                        token_hash,
+                        expiration,
+                    } => {
                         vec![RowOp::Upsert {
                             table: PERSONAL_ACCESS_TOKENS,
                             partition: token_hash,
@@ -99,11 +105,13 @@ impl Projection for IdentityProjection {
                             ]),
                         }]
                     }
-                    UserEvent::PersonalAccessTokenRemoved { token_hash, .. } => vec![RowOp::Delete {
-                        table: PERSONAL_ACCESS_TOKENS,
-                        partition: token_hash,
-                        clustering: String::new(),
-                    }],
+                    UserEvent::PersonalAccessTokenRemoved { token_hash, .. } => {
+                        vec![RowOp::Delete {
+                            table: PERSONAL_ACCESS_TOKENS,
+                            partition: token_hash,
+                            clustering: String::new(),
+                        }]
+                    }
                 }
             }
             _ => Vec::new(),

@@ -15,9 +15,15 @@ pub trait Projection: Send + Sync {
 
 /// Every projection Castellan runs.
 pub fn all() -> Vec<Box<dyn Projection>> {
-    vec![Box::new(org::OrgProjection), Box::new(identity::IdentityProjection)]
+    vec![
+        Box::new(org::OrgProjection),
+        Box::new(identity::IdentityProjection),
+    ]
 }
 
 pub(crate) fn columns(pairs: &[(&str, serde_json::Value)]) -> crate::store::Columns {
-    pairs.iter().map(|(name, value)| ((*name).to_owned(), value.clone())).collect()
+    pairs
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.clone()))
+        .collect()
 }

@@ -1,13 +1,13 @@
 //! Organizations, their domains and metadata.
 
 use castellan_core::event::decode;
-use castellan_core::org::{DomainValidationType, OrgEvent, AGGREGATE_TYPE};
+use castellan_core::org::{AGGREGATE_TYPE, DomainValidationType, OrgEvent};
 use castellan_core::{DomainError, Event};
 use serde_json::json;
 
-use super::{columns, Projection};
-use crate::store::{key, RowOp};
-use crate::tables::{ORGS, ORG_DOMAINS, ORG_METADATA};
+use super::{Projection, columns};
+use crate::store::{RowOp, key};
+use crate::tables::{ORG_DOMAINS, ORG_METADATA, ORGS};
 
 pub struct OrgProjection;
 
@@ -55,32 +55,58 @@ impl Projection for OrgProjection {
                     partition: instance.to_owned(),
                     clustering: org_id.to_owned(),
                 },
-                RowOp::DeletePartition { table: ORG_DOMAINS, partition: org_part.clone() },
-                RowOp::DeletePartition { table: ORG_METADATA, partition: org_part.clone() },
+                RowOp::DeletePartition {
+                    table: ORG_DOMAINS,
+                    partition: org_part.clone(),
+                },
+                RowOp::DeletePartition {
+                    table: ORG_METADATA,
+                    partition: org_part.clone(),
+                },
             ],
             OrgEvent::DomainAdded { domain } => vec![
-                domain_row(&domain, &[("domain", json!(domain)), ("verified", json!(false))]),
+                domain_row(
+                    &domain,
+                    &[("domain", json!(domain)), ("verified", json!(false))],
+                ),
                 org_row(columns(&[])),
             ],
-            OrgEvent::DomainVerificationAdded { domain, validation_type, .. } => {
+            OrgEvent::DomainVerificationAdded {
+                domain,
+                validation_type,
+                ..
+            } => {
                 let kind = match validation_type {
                     DomainValidationType::Http => "http",
                     DomainValidationType::Dns => "dns",
                 };
-                vec![domain_row(&domain, &[("validation_type", json!(kind))]), org_row(columns(&[]))]
+                vec![
+                    domain_row(&domain, &[("validation_type", json!(kind))]),
+                    org_row(columns(&[])),
+                ]
             }
             OrgEvent::DomainVerificationFailed { .. } => vec![org_row(columns(&[]))],
             OrgEvent::DomainVerified { domain } => {
-                vec![domain_row(&domain, &[("verified", json!(true))]), org_row(columns(&[]))]
+                vec![
+                    domain_row(&domain, &[("verified", json!(true))]),
+                    org_row(columns(&[])),
+                ]
             }
             OrgEvent::DomainPrimarySet { domain } => {
                 vec![org_row(columns(&[("primary_domain", json!(domain))]))]
             }
             OrgEvent::DomainRemoved { domain, .. } => vec![
-                RowOp::Delete { table: ORG_DOMAINS, partition: org_part.clone(), clustering: domain },
+                RowOp::Delete {
+                    table: ORG_DOMAINS,
+                    partition: org_part.clone(),
+                    clustering: domain,
+                },
                 org_row(columns(&[])),
             ],
-            OrgEvent::MetadataSet { key: meta_key, value } => vec![
+            OrgEvent::MetadataSet {
+                key: meta_key,
+                value,
+            } => vec![
                 RowOp::Upsert {
                     table: ORG_METADATA,
                     partition: org_part.clone(),
@@ -94,7 +120,11 @@ impl Projection for OrgProjection {
                 org_row(columns(&[])),
             ],
             OrgEvent::MetadataRemoved { key: meta_key } => vec![
-                RowOp::Delete { table: ORG_METADATA, partition: org_part.clone(), clustering: meta_key },
+                RowOp::Delete {
+                    table: ORG_METADATA,
+                    partition: org_part.clone(),
+                    clustering: meta_key,
+                },
                 org_row(columns(&[])),
             ],
             OrgEvent::MemberAdded { .. } => vec![org_row(columns(&[]))],

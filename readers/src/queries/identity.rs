@@ -4,8 +4,8 @@ use castellan_core::clock::Timestamp;
 use castellan_core::permission::Principal;
 
 use super::{corrupt, text};
-use crate::store::{key, ReadError, ReadStore};
-use crate::tables::{INSTANCES, INSTANCE_DOMAINS, MEMBERS, PERSONAL_ACCESS_TOKENS};
+use crate::store::{ReadError, ReadStore, key};
+use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceView {
@@ -20,7 +20,10 @@ pub async fn instance_by_domain(
     store: &dyn ReadStore,
     domain: &str,
 ) -> Result<Option<InstanceView>, ReadError> {
-    let Some(row) = store.get(INSTANCE_DOMAINS, &domain.to_ascii_lowercase(), "").await? else {
+    let Some(row) = store
+        .get(INSTANCE_DOMAINS, &domain.to_ascii_lowercase(), "")
+        .await?
+    else {
         return Ok(None);
     };
     let instance_id = text(&row.columns, "instance_id");
@@ -49,7 +52,10 @@ pub async fn principal_by_token(
     if text(&token.columns, "instance_id") != instance_id {
         return Ok(None);
     }
-    let expiration = token.columns.get("expiration").and_then(serde_json::Value::as_i64);
+    let expiration = token
+        .columns
+        .get("expiration")
+        .and_then(serde_json::Value::as_i64);
     if expiration.is_some_and(|at| at <= now.0) {
         return Ok(None);
     }

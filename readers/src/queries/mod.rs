@@ -50,7 +50,11 @@ pub const MAX_LIMIT: u32 = 1000;
 
 impl Default for Paging {
     fn default() -> Self {
-        Self { offset: 0, limit: DEFAULT_LIMIT, asc: true }
+        Self {
+            offset: 0,
+            limit: DEFAULT_LIMIT,
+            asc: true,
+        }
     }
 }
 
@@ -61,9 +65,10 @@ pub struct Page<T> {
     pub total: u64,
 }
 
-pub(crate) fn paginate<T>(items: Vec<T>, paging: Paging) -> Page<T> {
+/// Cuts one page out of already filtered and sorted items.
+pub fn paginate_page<T>(items: Vec<T>, paging: Paging) -> Page<T> {
     let total = items.len() as u64;
-    let limit = if paging.limit == 0 { DEFAULT_LIMIT } else { paging.limit.min(MAX_LIMIT) };
+    let limit = applied_limit(paging);
     let items = items
         .into_iter()
         .skip(usize::try_from(paging.offset).unwrap_or(usize::MAX))
@@ -72,12 +77,28 @@ pub(crate) fn paginate<T>(items: Vec<T>, paging: Paging) -> Page<T> {
     Page { items, total }
 }
 
+/// The page size a request gets: the default when it asks for none, at most the maximum.
+pub fn applied_limit(paging: Paging) -> u32 {
+    if paging.limit == 0 {
+        DEFAULT_LIMIT
+    } else {
+        paging.limit.min(MAX_LIMIT)
+    }
+}
+
 pub(crate) fn text(columns: &Columns, name: &str) -> String {
-    columns.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+    columns
+        .get(name)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub(crate) fn int(columns: &Columns, name: &str) -> i64 {
-    columns.get(name).and_then(serde_json::Value::as_i64).unwrap_or_default()
+    columns
+        .get(name)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or_default()
 }
 
 pub(crate) fn corrupt(what: &str) -> ReadError {

@@ -2,9 +2,9 @@
 
 use castellan_core::clock::Timestamp;
 
-use super::{int, paginate, text, Page, Paging, TextMatch};
-use crate::store::{key, ReadError, ReadStore};
-use crate::tables::{INSTANCES, ORGS, ORG_DOMAINS, ORG_METADATA};
+use super::{Page, Paging, TextMatch, int, paginate_page, text};
+use crate::store::{ReadError, ReadStore, key};
+use crate::tables::{INSTANCES, ORG_DOMAINS, ORG_METADATA, ORGS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrgStateView {
@@ -30,6 +30,8 @@ pub enum OrgFilter {
     Domain(TextMatch, String),
     State(OrgStateView),
     Id(String),
+    /// Only orgs among these (e.g. those the caller may read).
+    AnyOf(Vec<String>),
     /// Only the instance's default org.
     Default,
 }
@@ -79,7 +81,10 @@ pub async fn get_org(
     instance_id: &str,
     org_id: &str,
 ) -> Result<Option<OrgView>, ReadError> {
-    Ok(store.get(ORGS, instance_id, org_id).await?.map(|row| to_view(&row.columns)))
+    Ok(store
+        .get(ORGS, instance_id, org_id)
+        .await?
+        .map(|row| to_view(&row.columns)))
 }
 
 pub async fn list_orgs(
@@ -108,11 +113,12 @@ pub async fn list_orgs(
         };
         let keep = filters.iter().all(|filter| match filter {
             OrgFilter::Name(method, pattern) => method.matches(&org.name, pattern),
-            OrgFilter::Domain(method, pattern) => {
-                domains.iter().any(|d| d.verified && method.matches(&d.domain, pattern))
-            }
+            OrgFilter::Domain(method, pattern) => domains
+                .iter()
+                .any(|d| d.verified && method.matches(&d.domain, pattern)),
             OrgFilter::State(state) => org.state == *state,
             OrgFilter::Id(id) => &org.id == id,
+            OrgFilter::AnyOf(ids) => ids.contains(&org.id),
             OrgFilter::Default => default_org.as_deref() == Some(org.id.as_str()),
         });
         if keep {
@@ -122,14 +128,13 @@ pub async fn list_orgs(
     match sort {
         // Creation order: ids are time-ordered, but sort explicitly to not depend on it.
         OrgSort::Unspecified => matched.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id))),
-        OrgSort::Name => matched.sort_by(|a, b| {
-            (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))
-        }),
+        OrgSort::Name => matched
+            .sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))),
     }
     if !paging.asc {
         matched.reverse();
     }
-    Ok(paginate(matched, paging))
+    Ok(paginate_page(matched, paging))
 }
 
 /// The org's domains, optionally only those containing `contains`.
@@ -143,7 +148,9 @@ pub async fn list_domains(
         .await?
         .map(|org| org.primary_domain)
         .unwrap_or_default();
-    let rows = store.scan(ORG_DOMAINS, &key(&[instance_id, org_id])).await?;
+    let rows = store
+        .scan(ORG_DOMAINS, &key(&[instance_id, org_id]))
+        .await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -151,7 +158,11 @@ pub async fn list_domains(
             OrgDomainView {
                 org_id: org_id.to_owned(),
                 primary: domain == primary,
-                verified: row.columns.get("verified").and_then(|v| v.as_bool()).unwrap_or(false),
+                verified: row
+                    .columns
+                    .get("verified")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
                 validation_type: row
                     .columns
                     .get("validation_type")
@@ -169,7 +180,9 @@ pub async fn list_metadata(
     instance_id: &str,
     org_id: &str,
 ) -> Result<Vec<MetadataView>, ReadError> {
-    let rows = store.scan(ORG_METADATA, &key(&[instance_id, org_id])).await?;
+    let rows = store
+        .scan(ORG_METADATA, &key(&[instance_id, org_id]))
+        .await?;
     Ok(rows
         .iter()
         .map(|row| MetadataView {

@@ -2,20 +2,27 @@
 //! conflict decides about the same objects.
 
 use async_trait::async_trait;
+use castellan_core::DomainError;
 use castellan_core::event::Decision;
 use castellan_core::instance::Instance;
 use castellan_core::org::{self, Org, OrgEvent};
 use castellan_core::permission::ORG_OWNER;
 use castellan_core::user::{self, NewHuman, User, UserKind};
-use castellan_core::DomainError;
 
 use crate::writer::{Command, CommandContext, Plan, Writer};
 
 /// An administrator of a new org: an existing user, or a human created with the org.
 #[derive(Clone, Debug)]
 pub enum NewAdmin {
-    Existing { user_id: String, roles: Vec<String> },
-    Human { user_id: String, human: NewHuman, roles: Vec<String> },
+    Existing {
+        user_id: String,
+        roles: Vec<String>,
+    },
+    Human {
+        user_id: String,
+        human: NewHuman,
+        roles: Vec<String>,
+    },
 }
 
 impl NewAdmin {
@@ -30,7 +37,11 @@ impl NewAdmin {
         let roles = match self {
             NewAdmin::Existing { roles, .. } | NewAdmin::Human { roles, .. } => roles,
         };
-        if roles.is_empty() { vec![ORG_OWNER.to_owned()] } else { roles.clone() }
+        if roles.is_empty() {
+            vec![ORG_OWNER.to_owned()]
+        } else {
+            roles.clone()
+        }
     }
 }
 
@@ -51,7 +62,12 @@ impl Command for AddOrganization {
         let org = writer.load::<Org>(ctx, &self.org_id).await?;
         let mut members = Vec::with_capacity(self.admins.len());
         for (index, admin) in self.admins.iter().enumerate() {
-            if self.admins.iter().skip(index + 1).any(|other| other.user_id() == admin.user_id()) {
+            if self
+                .admins
+                .iter()
+                .skip(index + 1)
+                .any(|other| other.user_id() == admin.user_id())
+            {
                 return Err(DomainError::invalid("ORG-0023", "An admin is listed twice"));
             }
             let loaded = writer.load::<User>(ctx, admin.user_id()).await?;
@@ -85,7 +101,10 @@ where
     F: Fn(&Org) -> Result<Decision<OrgEvent>, DomainError> + Send + Sync,
 {
     pub fn new(org_id: &str, decide: F) -> Self {
-        Self { org_id: org_id.to_owned(), decide }
+        Self {
+            org_id: org_id.to_owned(),
+            decide,
+        }
     }
 }
 

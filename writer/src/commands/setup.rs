@@ -2,13 +2,13 @@
 //! personal access token, all in one atomic append.
 
 use async_trait::async_trait;
+use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::instance::{self, Instance, InstanceEvent};
 use castellan_core::org::{self, Org};
 use castellan_core::permission::{IAM_OWNER, ORG_OWNER};
 use castellan_core::user::{self, NewHuman, User};
-use castellan_core::DomainError;
 
 use crate::writer::{Command, CommandContext, Plan, Writer};
 
@@ -40,26 +40,47 @@ impl Command for SetupFirstInstance {
         let mut plan = Plan::default();
         let inst = writer.load::<Instance>(ctx, &ctx.instance_id).await?;
         let mut decision = instance::add(&inst.state, &self.instance_name, &self.domain)?;
-        decision.events.push(InstanceEvent::DefaultOrgSet { org_id: self.org_id.clone() });
+        decision.events.push(InstanceEvent::DefaultOrgSet {
+            org_id: self.org_id.clone(),
+        });
         let mut admins = vec![self.human_id.clone()];
         if let Some(machine) = &self.machine {
             admins.push(machine.user_id.clone());
         }
         for user_id in &admins {
-            decision
-                .events
-                .push(InstanceEvent::MemberAdded { user_id: user_id.clone(), roles: vec![IAM_OWNER.into()] });
+            decision.events.push(InstanceEvent::MemberAdded {
+                user_id: user_id.clone(),
+                roles: vec![IAM_OWNER.into()],
+            });
         }
-        plan.add(ctx, &ctx.instance_id, inst.version, &ctx.instance_id, decision)?;
+        plan.add(
+            ctx,
+            &ctx.instance_id,
+            inst.version,
+            &ctx.instance_id,
+            decision,
+        )?;
 
         let org_state = writer.load::<Org>(ctx, &self.org_id).await?;
         let members = vec![(self.human_id.clone(), vec![ORG_OWNER.to_owned()])];
         let org_decision = org::add(&org_state.state, &self.org_name, &self.domain, &members)?;
-        plan.add(ctx, &self.org_id, org_state.version, &self.org_id, org_decision)?;
+        plan.add(
+            ctx,
+            &self.org_id,
+            org_state.version,
+            &self.org_id,
+            org_decision,
+        )?;
 
         let human = writer.load::<User>(ctx, &self.human_id).await?;
         let human_decision = user::add_human(&human.state, self.human.clone())?;
-        plan.add(ctx, &self.human_id, human.version, &self.org_id, human_decision)?;
+        plan.add(
+            ctx,
+            &self.human_id,
+            human.version,
+            &self.org_id,
+            human_decision,
+        )?;
 
         if let Some(machine) = &self.machine {
             let loaded = writer.load::<User>(ctx, &machine.user_id).await?;
@@ -79,7 +100,13 @@ impl Command for SetupFirstInstance {
                 writer.now(),
             )?;
             machine_decision.events.extend(token.events);
-            plan.add(ctx, &machine.user_id, loaded.version, &self.org_id, machine_decision)?;
+            plan.add(
+                ctx,
+                &machine.user_id,
+                loaded.version,
+                &self.org_id,
+                machine_decision,
+            )?;
         }
         Ok((plan, ()))
     }

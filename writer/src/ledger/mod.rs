@@ -187,3 +187,94 @@ pub(crate) fn validate_batch(batch: &AppendBatch) -> Result<usize, LedgerError> 
     }
     Ok(total)
 }
+
+// Batch planning shared by the implementations.
+
+/// Raises the notifier to `position` (never lowers it: appends may finish out of order).
+pub(crate) fn notify(notifier: &watch::Sender<Position>, position: Position) {
+    notifier.send_if_modified(|current| {
+        if position > *current {
+            *current = position;
+            true
+        } else {
+            false
+        }
+    });
+}
+
+/// The batch's events in batch order, with sequences and envelope fields but no positions yet.
+pub(crate) fn planned_events(batch: &AppendBatch) -> Vec<Event> {
+    batch
+        .appends
+        .iter()
+        .flat_map(|append| {
+            (append.expected_version + 1..)
+                .zip(&append.events)
+                .map(|(sequence, new_event)| Event {
+                    instance_id: append.instance_id.clone(),
+                    aggregate_type: append.aggregate_type.clone(),
+                    aggregate_id: append.aggregate_id.clone(),
+                    sequence,
+                    event_type: new_event.event_type.clone(),
+                    revision: new_event.revision,
+                    payload: new_event.payload.clone(),
+                    creator: append.creator.clone(),
+                    resource_owner: append.resource_owner.clone(),
+                    created_at: batch.created_at,
+                    position: Position::START,
+                })
+        })
+        .collect()
+}
+
+/// The first aggregate whose version is not the expected one, as a conflict.
+pub(crate) fn first_conflict(appends: &[AggregateAppend], versions: &[i64]) -> Option<LedgerError> {
+    appends
+        .iter()
+        .zip(versions)
+        .find(|(append, actual)| append.expected_version != **actual)
+        .map(|(append, actual)| LedgerError::Conflict {
+            aggregate_type: append.aggregate_type.clone(),
+            aggregate_id: append.aggregate_id.clone(),
+            expected: append.expected_version,
+            actual: *actual,
+        })
+}
+
+/// One unique-constraint change with its field lower-cased.
+pub(crate) struct UniqueChange<'a> {
+    pub(crate) claim: bool,
+    pub(crate) instance_id: &'a str,
+    pub(crate) unique_type: &'a str,
+    pub(crate) field: &'a str,
+    pub(crate) stored_field: String,
+}
+
+/// The batch's unique changes, stably sorted by key: changes to one value keep their order (so
+/// "release then claim" means what it says) and every writer locks values in the same order.
+pub(crate) fn unique_changes(ops: &[UniqueOp]) -> Vec<UniqueChange<'_>> {
+    let mut changes: Vec<UniqueChange<'_>> = ops
+        .iter()
+        .map(|op| {
+            let (claim, constraint) = match op {
+                UniqueOp::Claim(constraint) => (true, constraint),
+                UniqueOp::Release(constraint) => (false, constraint),
+            };
+            UniqueChange {
+                claim,
+                instance_id: &constraint.instance_id,
+                unique_type: &constraint.unique_type,
+                field: &constraint.field,
+                stored_field: constraint.field.to_lowercase(),
+            }
+        })
+        .collect();
+    changes.sort_by(|left, right| {
+        (left.instance_id, left.unique_type, &left.stored_field).cmp(&(
+            right.instance_id,
+            right.unique_type,
+            &right.stored_field,
+        ))
+    });
+    changes
+}

@@ -1,0 +1,105 @@
+//! Who is calling, and for which instance: the instance comes from the request's host, the
+//! caller from a bearer personal access token.
+
+use axum::http::{HeaderMap, header};
+use castellan_core::DomainError;
+use castellan_core::permission::Principal;
+use castellan_readers::queries::identity::{self, InstanceView};
+use castellan_writer::secrets::token_hash;
+
+use crate::error::read_error;
+use crate::state::AppState;
+
+/// An authenticated call.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub instance: InstanceView,
+    pub principal: Principal,
+}
+
+/// The host name of the request, lower-cased, without port.
+pub fn request_host(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // An IPv6 literal: "[::1]:8080".
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _port)| name)
+    };
+    if name.is_empty() {
+        None
+    } else {
+        Some(name.to_ascii_lowercase())
+    }
+}
+
+pub async fn instance(state: &AppState, headers: &HeaderMap) -> Result<InstanceView, DomainError> {
+    let Some(host) = request_host(headers) else {
+        return Err(DomainError::not_found(
+            "AUTH-0001",
+            "Instance not found: no host",
+        ));
+    };
+    identity::instance_by_domain(state.store(), &host)
+        .await
+        .map_err(read_error)?
+        .ok_or_else(|| {
+            DomainError::not_found("AUTH-0002", format!("Instance not found for {host}"))
+        })
+}
+
+/// Authenticates the call. Missing, malformed, unknown and expired tokens all get the same
+/// answer, so the response says nothing about which tokens exist.
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, DomainError> {
+    let instance = instance(state, headers).await?;
+    let unauthenticated =
+        || DomainError::unauthenticated("AUTH-0003", "A valid bearer token is required");
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_owned())
+        })
+        .filter(|token| !token.is_empty())
+        .ok_or_else(unauthenticated)?;
+    let principal = identity::principal_by_token(
+        state.store(),
+        &instance.id,
+        &token_hash(&token),
+        state.clock.now(),
+    )
+    .await
+    .map_err(read_error)?
+    .ok_or_else(unauthenticated)?;
+    Ok(Caller {
+        instance,
+        principal,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn host(value: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_str(value).unwrap());
+        request_host(&headers)
+    }
+
+    #[test]
+    fn hosts_lose_their_port_and_case() {
+        assert_eq!(host("LocalHost:8080").as_deref(), Some("localhost"));
+        assert_eq!(
+            host("acme.example.com").as_deref(),
+            Some("acme.example.com")
+        );
+        assert_eq!(host("[::1]:8080").as_deref(), Some("::1"));
+        assert_eq!(host(":8080"), None);
+        assert_eq!(request_host(&HeaderMap::new()), None);
+    }
+}

@@ -1,0 +1,98 @@
+//! What every org handler shares: permission checks, running a command with read-your-writes,
+//! and converting ids and times.
+
+use castellan_core::DomainError;
+use castellan_core::clock::Timestamp;
+use castellan_writer::writer::{Command, CommandContext, Committed};
+
+use super::wire::{OneofError, ProtoTimestamp};
+use crate::auth::Caller;
+use crate::state::AppState;
+
+pub const MAX_ID_LEN: usize = 200;
+
+/// Checks a caller-chosen or caller-named id.
+pub fn require_id(id: &str, what: &str) -> Result<String, DomainError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(DomainError::invalid(
+            "API-0011",
+            format!("{what} is required"),
+        ));
+    }
+    if id.len() > MAX_ID_LEN || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(DomainError::invalid(
+            "API-0012",
+            format!("{what} is not a valid id"),
+        ));
+    }
+    Ok(id.to_owned())
+}
+
+/// The caller must hold `permission` on `org_id` (or instance-wide). Checked before the org is
+/// looked up, so a caller without rights learns nothing about which orgs exist.
+pub fn require_org_permission(
+    caller: &Caller,
+    permission: &str,
+    org_id: &str,
+) -> Result<(), DomainError> {
+    if caller.principal.has_org_permission(permission, org_id) {
+        Ok(())
+    } else {
+        Err(DomainError::permission_denied(
+            "AUTHZ-0001",
+            format!("Missing permission {permission} on the organization"),
+        ))
+    }
+}
+
+pub fn require_instance_permission(caller: &Caller, permission: &str) -> Result<(), DomainError> {
+    if caller.principal.has_instance_permission(permission) {
+        Ok(())
+    } else {
+        Err(DomainError::permission_denied(
+            "AUTHZ-0002",
+            format!("Missing permission {permission}"),
+        ))
+    }
+}
+
+pub fn oneof(error: OneofError) -> DomainError {
+    DomainError::invalid("API-0013", error.to_string())
+}
+
+/// Runs a command for the caller, then waits until the read model includes it, so the caller's
+/// next query sees its write (embedded mode: always within the timeout).
+pub async fn execute<C: Command>(
+    state: &AppState,
+    caller: &Caller,
+    command: &C,
+) -> Result<Committed<C::Output>, DomainError> {
+    let ctx = CommandContext {
+        instance_id: caller.instance.id.clone(),
+        creator: caller.principal.user_id.clone(),
+    };
+    let committed = state.writer.execute(&ctx, command).await?;
+    if let Err(error) = state
+        .projector
+        .wait_for(committed.position, state.config.consistency_timeout)
+        .await
+    {
+        // The write is durable; only its visibility is late: log it rather than fail the call.
+        tracing::warn!(%error, "read model lagging behind a committed command");
+    }
+    Ok(committed)
+}
+
+/// The time of the command's last event.
+pub fn committed_at<T>(committed: &Committed<T>) -> Option<ProtoTimestamp> {
+    committed
+        .appended
+        .events
+        .last()
+        .map(|event| timestamp(event.created_at))
+}
+
+pub fn timestamp(at: Timestamp) -> ProtoTimestamp {
+    ProtoTimestamp(at.0)
+}

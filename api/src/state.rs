@@ -1,0 +1,41 @@
+//! The state every handler receives, injected at composition (no globals).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use castellan_core::clock::Clock;
+use castellan_readers::runner::Projector;
+use castellan_readers::store::ReadStore;
+use castellan_writer::Writer;
+
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// Whether org domains must be proven (HTTP/DNS) before they count as verified; ZITADEL's
+    /// `DomainPolicy.ValidateOrgDomains`, default false.
+    pub validate_org_domains: bool,
+    /// How long a command's response waits for the read model to include it.
+    pub consistency_timeout: Duration,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            validate_org_domains: false,
+            consistency_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub writer: Arc<Writer>,
+    pub projector: Arc<Projector>,
+    pub clock: Arc<dyn Clock>,
+    pub config: ApiConfig,
+}
+
+impl AppState {
+    pub fn store(&self) -> &dyn ReadStore {
+        self.projector.store().as_ref()
+    }
+}

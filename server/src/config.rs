@@ -1,0 +1,336 @@
+//! Configuration: built-in defaults, then an optional YAML file, then `CASTELLAN_*` environment
+//! variables. Keys mirror ZITADEL's (`ExternalDomain`, `FirstInstance.PatPath`, ...).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Config {
+    pub port: u16,
+    pub external_domain: String,
+    pub external_port: u16,
+    pub external_secure: bool,
+    /// Where the embedded ledger and read store live.
+    pub data_dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+    pub first_instance: FirstInstanceConfig,
+    pub domain_policy: DomainPolicyConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub postgres: PostgresConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PostgresConfig {
+    /// A PostgreSQL URL; when set, the ledger lives there instead of in SQLite.
+    pub dsn: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter, e.g. `info` or `castellan=debug,info`.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: "text".into(),
+            level: "info".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FirstInstanceConfig {
+    pub instance_name: String,
+    /// Where to write the machine admin's personal access token (default: `<DataDir>/admin.pat`).
+    pub pat_path: Option<PathBuf>,
+    pub org: FirstOrgConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FirstOrgConfig {
+    pub name: String,
+    pub human: FirstHumanConfig,
+    pub machine: FirstMachineConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FirstHumanConfig {
+    pub username: String,
+    /// When empty, a random password is generated and written to `<DataDir>/admin.password`.
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub password_change_required: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct FirstMachineConfig {
+    pub username: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DomainPolicyConfig {
+    pub validate_org_domains: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            port: 8080,
+            external_domain: "localhost".into(),
+            external_port: 8080,
+            external_secure: false,
+            data_dir: PathBuf::from(".castellan"),
+            database: DatabaseConfig::default(),
+            log: LogConfig::default(),
+            first_instance: FirstInstanceConfig::default(),
+            domain_policy: DomainPolicyConfig::default(),
+        }
+    }
+}
+
+impl Default for FirstInstanceConfig {
+    fn default() -> Self {
+        Self {
+            instance_name: "Castellan".into(),
+            pat_path: None,
+            org: FirstOrgConfig::default(),
+        }
+    }
+}
+
+impl Default for FirstOrgConfig {
+    fn default() -> Self {
+        Self {
+            name: "Castellan".into(),
+            human: FirstHumanConfig::default(),
+            machine: FirstMachineConfig::default(),
+        }
+    }
+}
+
+impl Default for FirstHumanConfig {
+    fn default() -> Self {
+        Self {
+            username: "castellan-admin".into(),
+            password: String::new(),
+            first_name: "Castellan".into(),
+            last_name: "Admin".into(),
+            email: "admin@castellan.localhost".into(),
+            password_change_required: true,
+        }
+    }
+}
+
+impl Default for FirstMachineConfig {
+    fn default() -> Self {
+        Self {
+            username: "castellan-admin-client".into(),
+            name: "Castellan admin client".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_norway::Error,
+    },
+    #[error("invalid value for {name}: {value:?} ({expected})")]
+    Env {
+        name: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("unknown setting {0} (see docs/configuration.md)")]
+    UnknownEnv(String),
+}
+
+impl Config {
+    /// Defaults, then `file` (if any), then the `CASTELLAN_*` variables of `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                serde_norway::from_str(&text).map_err(|source| ConfigError::Parse {
+                    path: path.to_owned(),
+                    source,
+                })?
+            }
+            None => Config::default(),
+        };
+        for (name, value) in env {
+            if let Some(key) = name.strip_prefix("CASTELLAN_") {
+                config.set(key, &name, value)?;
+            }
+        }
+        Ok(config)
+    }
+
+    fn set(&mut self, key: &str, name: &str, value: String) -> Result<(), ConfigError> {
+        let invalid = |expected| ConfigError::Env {
+            name: name.to_owned(),
+            value: value.clone(),
+            expected,
+        };
+        let human = &mut self.first_instance.org.human;
+        match key {
+            "PORT" => self.port = value.parse().map_err(|_| invalid("a port number"))?,
+            "EXTERNALDOMAIN" => self.external_domain = value,
+            "EXTERNALPORT" => {
+                self.external_port = value.parse().map_err(|_| invalid("a port number"))?
+            }
+            "EXTERNALSECURE" => {
+                self.external_secure = parse_bool(&value).ok_or_else(|| invalid("true or false"))?
+            }
+            "DATA_DIR" | "DATADIR" => self.data_dir = PathBuf::from(value),
+            "DATABASE_POSTGRES_DSN" => self.database.postgres.dsn = value,
+            "LOG_FORMAT" => self.log.format = value,
+            "LOG_LEVEL" => self.log.level = value,
+            "FIRSTINSTANCE_INSTANCENAME" => self.first_instance.instance_name = value,
+            "FIRSTINSTANCE_PATPATH" => self.first_instance.pat_path = Some(PathBuf::from(value)),
+            "FIRSTINSTANCE_ORG_NAME" => self.first_instance.org.name = value,
+            "FIRSTINSTANCE_ORG_HUMAN_USERNAME" => human.username = value,
+            "FIRSTINSTANCE_ORG_HUMAN_PASSWORD" => human.password = value,
+            "FIRSTINSTANCE_ORG_HUMAN_FIRSTNAME" => human.first_name = value,
+            "FIRSTINSTANCE_ORG_HUMAN_LASTNAME" => human.last_name = value,
+            "FIRSTINSTANCE_ORG_HUMAN_EMAIL" => human.email = value,
+            "FIRSTINSTANCE_ORG_HUMAN_PASSWORDCHANGEREQUIRED" => {
+                human.password_change_required =
+                    parse_bool(&value).ok_or_else(|| invalid("true or false"))?
+            }
+            "FIRSTINSTANCE_ORG_MACHINE_USERNAME" => {
+                self.first_instance.org.machine.username = value
+            }
+            "FIRSTINSTANCE_ORG_MACHINE_NAME" => self.first_instance.org.machine.name = value,
+            "DOMAINPOLICY_VALIDATEORGDOMAINS" => {
+                self.domain_policy.validate_org_domains =
+                    parse_bool(&value).ok_or_else(|| invalid("true or false"))?
+            }
+            // Variables of the test harness and the infra scripts share the prefix.
+            _ if key.starts_with("TEST_")
+                || key.starts_with("PG_")
+                || key.starts_with("INFRA_") => {}
+            _ => return Err(ConfigError::UnknownEnv(name.to_owned())),
+        }
+        Ok(())
+    }
+
+    /// The PAT file: `FirstInstance.PatPath`, or `<DataDir>/admin.pat`.
+    pub fn pat_path(&self) -> PathBuf {
+        self.first_instance
+            .pat_path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("admin.pat"))
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let config = Config::load(None, env(&[("PATH", "/bin")])).unwrap();
+        assert_eq!(config, Config::default());
+        assert_eq!(config.port, 8080);
+        assert_eq!(config.external_domain, "localhost");
+        assert_eq!(config.pat_path(), PathBuf::from(".castellan/admin.pat"));
+    }
+
+    #[test]
+    fn env_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.yaml");
+        std::fs::write(
+            &file,
+            "Port: 9000\nExternalDomain: example.com\nFirstInstance:\n  Org:\n    Name: Acme\n",
+        )
+        .unwrap();
+        let config = Config::load(
+            Some(&file),
+            env(&[
+                ("CASTELLAN_PORT", "9100"),
+                ("CASTELLAN_DATA_DIR", "/tmp/x"),
+                ("CASTELLAN_FIRSTINSTANCE_PATPATH", "/tmp/x/pat"),
+                ("CASTELLAN_FIRSTINSTANCE_ORG_HUMAN_PASSWORD", "Secret1!"),
+                ("CASTELLAN_EXTERNALSECURE", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.port, 9100);
+        assert_eq!(config.external_domain, "example.com");
+        assert_eq!(config.first_instance.org.name, "Acme");
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(config.pat_path(), PathBuf::from("/tmp/x/pat"));
+        assert_eq!(config.first_instance.org.human.password, "Secret1!");
+        assert!(config.external_secure);
+    }
+
+    #[test]
+    fn mistakes_are_reported_not_ignored() {
+        assert!(matches!(
+            Config::load(None, env(&[("CASTELLAN_PORT", "eighty")])),
+            Err(ConfigError::Env { .. })
+        ));
+        assert!(matches!(
+            Config::load(None, env(&[("CASTELLAN_PROT", "80")])),
+            Err(ConfigError::UnknownEnv(_))
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.yaml");
+        std::fs::write(&file, "Prot: 1\n").unwrap();
+        assert!(matches!(
+            Config::load(Some(&file), Vec::new()),
+            Err(ConfigError::Parse { .. })
+        ));
+    }
+}

@@ -1,0 +1,66 @@
+//! HTTP composition: the APIs, health and readiness, metrics.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use castellan_api::state::AppState;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+#[derive(Clone)]
+struct DebugState {
+    ready: Arc<AtomicBool>,
+    metrics: Option<PrometheusHandle>,
+}
+
+pub fn router(app: AppState, ready: Arc<AtomicBool>, metrics: Option<PrometheusHandle>) -> Router {
+    let debug = Router::new()
+        .route("/debug/healthz", get(|| async { "ok" }))
+        .route("/debug/ready", get(readiness))
+        .route("/debug/metrics", get(render_metrics))
+        .with_state(DebugState { ready, metrics });
+    castellan_api::router()
+        .with_state(app)
+        .merge(debug)
+        .layer(axum::extract::DefaultBodyLimit::max(1_000_000))
+        .layer(middleware::from_fn(record_request))
+}
+
+async fn readiness(State(state): State<DebugState>) -> Response {
+    if state.ready.load(Ordering::Acquire) {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "starting").into_response()
+    }
+}
+
+async fn render_metrics(State(state): State<DebugState>) -> Response {
+    match state.metrics {
+        Some(handle) => handle.render().into_response(),
+        None => (StatusCode::NOT_FOUND, "metrics are not enabled").into_response(),
+    }
+}
+
+/// Counts requests and their latency by route and status.
+async fn record_request(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("route", route), ("method", method), ("status", status)];
+    metrics::counter!("castellan_http_requests_total", &labels).increment(1);
+    metrics::histogram!("castellan_http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}

@@ -1,0 +1,116 @@
+//! The `castellan` binary's library: configuration, storage, first-instance bootstrap and the
+//! HTTP server. Every role runs in one process (the embedded default); splitting roles across
+//! processes arrives with issue #3.
+
+pub mod bootstrap;
+pub mod config;
+pub mod http;
+pub mod storage;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use castellan_api::state::{ApiConfig, AppState};
+use castellan_core::clock::{Clock, SystemClock};
+use castellan_core::ids::SnowflakeIds;
+use castellan_readers::projections;
+use castellan_readers::runner::Projector;
+use castellan_writer::Writer;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::watch;
+
+use crate::config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    #[error(transparent)]
+    Bootstrap(#[from] bootstrap::BootstrapError),
+    #[error("read model: {0}")]
+    Projection(#[from] castellan_readers::store::ReadError),
+    #[error("cannot listen on port {port}: {source}")]
+    Listen { port: u16, source: std::io::Error },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// The process's parts, wired together.
+pub struct Runtime {
+    pub writer: Arc<Writer>,
+    pub projector: Arc<Projector>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Opens storage, migrates it and builds the writer and the projector.
+pub async fn assemble(config: &Config) -> Result<Runtime, ServerError> {
+    let storage = storage::open(config).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let writer = Arc::new(Writer::new(
+        storage.ledger.clone(),
+        clock.clone(),
+        Arc::new(SnowflakeIds::new(SystemClock, 1)),
+    ));
+    let projector = Arc::new(Projector::new(
+        storage.ledger,
+        storage.read_store,
+        projections::all(),
+    ));
+    Ok(Runtime {
+        writer,
+        projector,
+        clock,
+    })
+}
+
+/// `castellan init`/`setup`: migrations, then (for setup) the first instance.
+pub async fn setup(config: &Config, with_instance: bool) -> Result<(), ServerError> {
+    let runtime = assemble(config).await?;
+    if with_instance {
+        bootstrap::ensure_first_instance(&runtime.writer, config).await?;
+        runtime.projector.catch_up().await?;
+    }
+    Ok(())
+}
+
+/// `castellan start`: serves until `shutdown` turns true, then drains and returns.
+pub async fn start(
+    config: Config,
+    metrics: Option<PrometheusHandle>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), ServerError> {
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", config.port))
+        .await
+        .map_err(|source| ServerError::Listen {
+            port: config.port,
+            source,
+        })?;
+    let runtime = assemble(&config).await?;
+    bootstrap::ensure_first_instance(&runtime.writer, &config).await?;
+    runtime.projector.catch_up().await?;
+    let projector_task = tokio::spawn(runtime.projector.clone().run(shutdown.clone()));
+
+    let ready = Arc::new(AtomicBool::new(false));
+    let app = AppState {
+        writer: runtime.writer.clone(),
+        projector: runtime.projector.clone(),
+        clock: runtime.clock.clone(),
+        config: ApiConfig {
+            validate_org_domains: config.domain_policy.validate_org_domains,
+            ..ApiConfig::default()
+        },
+    };
+    let router = http::router(app, ready.clone(), metrics);
+    ready.store(true, Ordering::Release);
+    tracing::info!(port = config.port, domain = %config.external_domain, "castellan is ready");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await
+        .map_err(ServerError::Serve)?;
+    ready.store(false, Ordering::Release);
+    let _ = projector_task.await;
+    tracing::info!("castellan stopped");
+    Ok(())
+}
