@@ -2,3 +2,4 @@
 
 pub mod org;
 pub mod setup;
+pub mod user;

@@ -90,7 +90,7 @@ impl Command for SetupFirstInstance {
             // state the first event produces.
             let mut state = loaded.state.clone();
             for event in &machine_decision.events {
-                castellan_core::event::Aggregate::apply(&mut state, event, &meta());
+                castellan_core::event::Aggregate::apply(&mut state, event, &pending_meta());
             }
             let token = user::add_personal_access_token(
                 &state,
@@ -112,7 +112,8 @@ impl Command for SetupFirstInstance {
     }
 }
 
-fn meta() -> castellan_core::event::EventMeta {
+/// Envelope fields for applying events a command has decided but not yet appended.
+pub(crate) fn pending_meta() -> castellan_core::event::EventMeta {
     castellan_core::event::EventMeta {
         sequence: 0,
         created_at: Timestamp(0),

@@ -417,9 +417,18 @@ fn is_transient_sqlstate(code: &str) -> bool {
         )
 }
 
-/// Connection and pool failures are [`LedgerError::Unavailable`]; everything else is
-/// [`LedgerError::Backend`].
+/// Connection and pool failures are [`LedgerError::Unavailable`]; data exceptions (class 22,
+/// e.g. a payload string with `\u0000`, which `jsonb` cannot store) are [`LedgerError::Invalid`];
+/// everything else is [`LedgerError::Backend`].
 fn map_error(error: sqlx::Error) -> LedgerError {
+    if let sqlx::Error::Database(db) = &error
+        && db
+            .code()
+            .as_deref()
+            .is_some_and(|code| code.starts_with("22"))
+    {
+        return LedgerError::Invalid(error.to_string());
+    }
     let transient = match &error {
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
