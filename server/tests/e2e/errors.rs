@@ -23,7 +23,16 @@ async fn bad_requests_get_connect_errors_and_write_nothing() {
     let token = server.token.clone();
     let json_type = Some("application/json");
 
-    let cases: Vec<(&str, &str, Option<&str>, Option<&str>, u16, &str)> = vec![
+    // (case, body, content type, bearer token, HTTP status, Connect code)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        u16,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "malformed JSON",
             "{\"name\": ",

@@ -75,14 +75,16 @@ impl Server {
         };
         // Poll readiness for up to a minute (a bound on the wait, not a performance assertion).
         for _ in 0..600 {
-            if let Ok(response) = server.get("/debug/ready").await {
-                if response.status() == 200 {
-                    server.ready_after = started.elapsed();
-                    server.token = std::fs::read_to_string(data_dir.join("admin.pat"))
-                        .expect("the PAT file exists once the server is ready");
-                    eprintln!("castellan ready after {:?}", server.ready_after);
-                    return server;
-                }
+            let ready = server
+                .get("/debug/ready")
+                .await
+                .is_ok_and(|r| r.status() == 200);
+            if ready {
+                server.ready_after = started.elapsed();
+                server.token = std::fs::read_to_string(data_dir.join("admin.pat"))
+                    .expect("the PAT file exists once the server is ready");
+                eprintln!("castellan ready after {:?}", server.ready_after);
+                return server;
             }
             if let Ok(Some(status)) = server.child.try_wait() {
                 panic!("castellan exited early with {status}");
