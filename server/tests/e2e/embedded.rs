@@ -85,3 +85,89 @@ async fn health_readiness_and_metrics_are_served() {
     assert!(text.contains("castellan_http_requests_total"), "{text}");
     server.stop();
 }
+
+#[tokio::test]
+async fn setup_runs_once_and_start_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let pat_path = dir.path().join("secrets").join("pat.txt");
+    let run = |command: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_castellan"))
+            .arg(command)
+            .env_clear()
+            .env("CASTELLAN_DATA_DIR", dir.path())
+            .env("CASTELLAN_FIRSTINSTANCE_PATPATH", &pat_path)
+            .env("CASTELLAN_FIRSTINSTANCE_ORG_HUMAN_PASSWORD", "Password1!")
+            .env("CASTELLAN_LOG_FORMAT", "json")
+            .env("CASTELLAN_LOG_LEVEL", "info")
+            .output()
+            .unwrap()
+    };
+    let init = run("init");
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    assert!(!pat_path.exists(), "init only migrates");
+    let setup = run("setup");
+    assert!(
+        setup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&setup.stderr)
+    );
+    let logs = String::from_utf8_lossy(&setup.stderr);
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON log lines"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "first instance created"),
+        "{logs}"
+    );
+    assert!(
+        !dir.path().join("admin.password").exists(),
+        "a configured password is not generated"
+    );
+    let token = std::fs::read_to_string(&pat_path).unwrap();
+    let setup_again = run("setup");
+    assert!(setup_again.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&pat_path).unwrap(),
+        token,
+        "setup is idempotent"
+    );
+
+    let server = Server::start(
+        dir.path(),
+        &[(
+            "CASTELLAN_FIRSTINSTANCE_PATPATH",
+            pat_path.to_str().unwrap(),
+        )],
+    )
+    .await;
+    let (status, _) = server
+        .raw(
+            reqwest::Method::POST,
+            "/zitadel.org.v2.OrganizationService/ListOrganizations",
+            "{}",
+            Some("application/json"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "the token from setup works after start");
+    server.stop();
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_the_binary_with_a_clear_message() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_castellan"))
+        .arg("start")
+        .env_clear()
+        .env("CASTELLAN_PORT", "eighty")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CASTELLAN_PORT"));
+}

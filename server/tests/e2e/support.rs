@@ -81,7 +81,13 @@ impl Server {
                 .is_ok_and(|r| r.status() == 200);
             if ready {
                 server.ready_after = started.elapsed();
-                server.token = std::fs::read_to_string(data_dir.join("admin.pat"))
+                let pat_path = server
+                    .env
+                    .iter()
+                    .find(|(name, _)| name == "CASTELLAN_FIRSTINSTANCE_PATPATH")
+                    .map(|(_, path)| PathBuf::from(path))
+                    .unwrap_or_else(|| data_dir.join("admin.pat"));
+                server.token = std::fs::read_to_string(pat_path)
                     .expect("the PAT file exists once the server is ready");
                 eprintln!("castellan ready after {:?}", server.ready_after);
                 return server;

@@ -1,13 +1,6 @@
 //! The read-store contract: one suite, instantiated for every implementation of `ReadStore`.
 //! (The ScyllaDB store joins with issue #3 by adding one line to `read_store_suite!`.)
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use castellan_core::Position;
 use castellan_readers::store::{Columns, PositionedOp, ReadStore, RowOp};
 use serde_json::json;

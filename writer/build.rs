@@ -1,0 +1,5 @@
+// Rebuild when a migration is added, so `sqlx::migrate!` embeds it.
+fn main() {
+    println!("cargo:rerun-if-changed=../schemas/migrations/postgres");
+    println!("cargo:rerun-if-changed=../schemas/migrations/sqlite-ledger");
+}
