@@ -146,6 +146,13 @@ pub trait Ledger: Send + Sync + 'static {
     /// The position of the last event a gap-free read can return now.
     async fn head(&self) -> Result<Position, LedgerError>;
 
+    /// The stored position of a ledger consumer (0 if none).
+    async fn load_checkpoint(&self, name: &str) -> Result<Position, LedgerError>;
+
+    /// Stores a consumer's position; a position lower than the stored one is ignored, so a
+    /// checkpoint never moves backwards.
+    async fn store_checkpoint(&self, name: &str, position: Position) -> Result<(), LedgerError>;
+
     /// Changes whenever this process appends; tailers wake on it and also poll for writes made
     /// by other processes.
     fn appended(&self) -> watch::Receiver<Position>;

@@ -295,6 +295,30 @@ impl Ledger for PostgresLedger {
         Ok(Position(head))
     }
 
+    async fn load_checkpoint(&self, name: &str) -> Result<Position, LedgerError> {
+        let position: Option<i64> =
+            sqlx::query_scalar("SELECT position FROM castellan.checkpoints WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(map_error)?;
+        Ok(Position(position.unwrap_or(0)))
+    }
+
+    async fn store_checkpoint(&self, name: &str, position: Position) -> Result<(), LedgerError> {
+        sqlx::query(
+            "INSERT INTO castellan.checkpoints (name, position) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET position = GREATEST(castellan.checkpoints.position, excluded.position), \
+             updated_at = now()",
+        )
+        .bind(name)
+        .bind(position.0)
+        .execute(&self.pool)
+        .await
+        .map_err(map_error)?;
+        Ok(())
+    }
+
     fn appended(&self) -> watch::Receiver<Position> {
         self.appended.subscribe()
     }

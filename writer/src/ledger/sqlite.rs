@@ -264,6 +264,29 @@ impl Ledger for SqliteLedger {
         Ok(Position(head))
     }
 
+    async fn load_checkpoint(&self, name: &str) -> Result<Position, LedgerError> {
+        let position: Option<i64> =
+            sqlx::query_scalar("SELECT position FROM checkpoints WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(map_error)?;
+        Ok(Position(position.unwrap_or(0)))
+    }
+
+    async fn store_checkpoint(&self, name: &str, position: Position) -> Result<(), LedgerError> {
+        sqlx::query(
+            "INSERT INTO checkpoints (name, position) VALUES (?, ?) \
+             ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position)",
+        )
+        .bind(name)
+        .bind(position.0)
+        .execute(&self.writer)
+        .await
+        .map_err(map_error)?;
+        Ok(())
+    }
+
     fn appended(&self) -> watch::Receiver<Position> {
         self.appended.subscribe()
     }

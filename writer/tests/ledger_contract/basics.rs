@@ -392,3 +392,32 @@ pub async fn migrate_is_idempotent<L: TestLedger>(ledger: Arc<L>) {
         appended.events
     );
 }
+
+pub async fn checkpoints_persist_and_never_move_backwards<L: TestLedger>(ledger: Arc<L>) {
+    use castellan_core::Position;
+    assert_eq!(ledger.load_checkpoint("relay").await.unwrap(), Position(0));
+    ledger
+        .store_checkpoint("relay", Position(42))
+        .await
+        .unwrap();
+    ledger.store_checkpoint("other", Position(7)).await.unwrap();
+    assert_eq!(ledger.load_checkpoint("relay").await.unwrap(), Position(42));
+    ledger
+        .store_checkpoint("relay", Position(41))
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.load_checkpoint("relay").await.unwrap(),
+        Position(42),
+        "went backwards"
+    );
+    ledger
+        .store_checkpoint("relay", Position(100))
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.load_checkpoint("relay").await.unwrap(),
+        Position(100)
+    );
+    assert_eq!(ledger.load_checkpoint("other").await.unwrap(), Position(7));
+}
