@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use castellan_core::clock::Clock;
-use castellan_readers::runner::Projector;
+use castellan_readers::consistency::Consistency;
 use castellan_readers::store::ReadStore;
 use castellan_writer::Writer;
 
@@ -29,13 +29,16 @@ impl Default for ApiConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub writer: Arc<Writer>,
-    pub projector: Arc<Projector>,
+    /// Where queries are served from.
+    pub store: Arc<dyn ReadStore>,
+    /// How a command waits for the read model to include its events.
+    pub consistency: Arc<dyn Consistency>,
     pub clock: Arc<dyn Clock>,
     pub config: ApiConfig,
 }
 
 impl AppState {
     pub fn store(&self) -> &dyn ReadStore {
-        self.projector.store().as_ref()
+        self.store.as_ref()
     }
 }

@@ -242,3 +242,39 @@ impl<E> Decision<E> {
         });
     }
 }
+
+/// The key under which an event travels on the event stream: per-aggregate order is kept because
+/// every event of one aggregate has the same key, and so the same partition.
+pub fn stream_key(event: &Event) -> String {
+    format!(
+        "{}/{}/{}",
+        event.instance_id, event.aggregate_type, event.aggregate_id
+    )
+}
+
+/// The stream partition of a key: FNV-1a (64 bit) modulo the partition count. Castellan assigns
+/// partitions itself, so writers can tell which partition a reader must have reached.
+pub fn partition_of(key: &str, partitions: u32) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % u64::from(partitions.max(1))) as u32
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    #[test]
+    fn partitions_are_stable_and_spread() {
+        assert_eq!(partition_of("i/org/1", 6), partition_of("i/org/1", 6));
+        let used: std::collections::HashSet<u32> = (0..600)
+            .map(|n| partition_of(&format!("i/org/{n}"), 6))
+            .collect();
+        assert_eq!(used.len(), 6);
+        assert!(used.iter().all(|p| *p < 6));
+        assert_eq!(partition_of("anything", 0), 0);
+    }
+}

@@ -17,3 +17,6 @@ pub const USERS: &str = "users";
 pub const PERSONAL_ACCESS_TOKENS: &str = "personal_access_tokens";
 /// partition: (instance id, user id) · clustering: org id, or "" for instance roles.
 pub const MEMBERS: &str = "members";
+/// partition: "" · clustering: stream partition number. Written by reader processes: the last
+/// position applied from that partition (distributed mode's read-your-writes).
+pub const STREAM_PROGRESS: &str = "stream_progress";

@@ -93,7 +93,8 @@ pub async fn start(
     let ready = Arc::new(AtomicBool::new(false));
     let app = AppState {
         writer: runtime.writer.clone(),
-        projector: runtime.projector.clone(),
+        store: runtime.projector.store().clone(),
+        consistency: runtime.projector.clone(),
         clock: runtime.clock.clone(),
         config: ApiConfig {
             validate_org_domains: config.domain_policy.validate_org_domains,

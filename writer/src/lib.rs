@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod ledger;
+pub mod relay;
 pub mod secrets;
 pub mod writer;
 

@@ -223,8 +223,8 @@ pub async fn list_organizations(
     Ok(ListOrganizationsResponse {
         details: Some(ListDetails {
             total_result: page.total,
-            processed_sequence: u64::try_from(state.projector.position().0).unwrap_or_default(),
             timestamp: Some(timestamp(state.clock.now())),
+            ..ListDetails::default()
         }),
         sorting_column: request.sorting_column,
         result: page.items.into_iter().map(to_wire).collect(),

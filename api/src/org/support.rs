@@ -73,11 +73,11 @@ pub async fn execute<C: Command>(
         creator: caller.principal.user_id.clone(),
     };
     let committed = state.writer.execute(&ctx, command).await?;
-    if let Err(error) = state
-        .projector
-        .wait_for(committed.position, state.config.consistency_timeout)
-        .await
-    {
+    let waited = state
+        .consistency
+        .wait_for(&committed.appended.events, state.config.consistency_timeout)
+        .await;
+    if let Err(error) = waited {
         // The write is durable; only its visibility is late: log it rather than fail the call.
         tracing::warn!(%error, "read model lagging behind a committed command");
     }

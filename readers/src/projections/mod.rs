@@ -21,7 +21,7 @@ pub fn all() -> Vec<Box<dyn Projection>> {
     ]
 }
 
-pub(crate) fn columns(pairs: &[(&str, serde_json::Value)]) -> crate::store::Columns {
+pub fn columns(pairs: &[(&str, serde_json::Value)]) -> crate::store::Columns {
     pairs
         .iter()
         .map(|(name, value)| ((*name).to_owned(), value.clone()))
