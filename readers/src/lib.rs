@@ -2,9 +2,11 @@
 //! the [`projections`], the [`runner::Projector`] that feeds them from the ledger, and the
 //! [`queries`] the API serves from them.
 
+pub mod consistency;
 pub mod embedded;
 pub mod projections;
 pub mod queries;
 pub mod runner;
 pub mod store;
+pub mod stream;
 pub mod tables;
