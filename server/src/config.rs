@@ -18,6 +18,63 @@ pub struct Config {
     pub log: LogConfig,
     pub first_instance: FirstInstanceConfig,
     pub domain_policy: DomainPolicyConfig,
+    /// Which roles this process runs: `api`, `relay`, `reader`. Only the distributed mode (Kafka
+    /// configured) splits them; the embedded mode always runs everything in one process.
+    pub roles: Vec<String>,
+    pub kafka: KafkaConfig,
+    pub cassandra: CassandraConfig,
+    pub schema_registry: SchemaRegistryConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// Bootstrap servers; when set, Castellan runs in the distributed mode.
+    pub brokers: String,
+    pub topic: String,
+    /// Partitions of the event topic when Castellan creates it.
+    pub partitions: u32,
+    pub replication_factor: i32,
+    /// The consumer group of the reader processes.
+    pub group_id: String,
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        Self {
+            brokers: String::new(),
+            topic: "castellan.events".into(),
+            partitions: 6,
+            replication_factor: 1,
+            group_id: "castellan-readers".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CassandraConfig {
+    /// Comma-separated `host:port` of ScyllaDB (or Cassandra) nodes for the read models.
+    pub nodes: String,
+    pub keyspace: String,
+    pub replication_factor: u32,
+}
+
+impl Default for CassandraConfig {
+    fn default() -> Self {
+        Self {
+            nodes: String::new(),
+            keyspace: "castellan".into(),
+            replication_factor: 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SchemaRegistryConfig {
+    /// A Confluent-compatible schema registry; empty: Castellan serves its own read-only one.
+    pub url: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -105,6 +162,10 @@ impl Default for Config {
             log: LogConfig::default(),
             first_instance: FirstInstanceConfig::default(),
             domain_policy: DomainPolicyConfig::default(),
+            roles: vec!["api".into(), "relay".into(), "reader".into()],
+            kafka: KafkaConfig::default(),
+            cassandra: CassandraConfig::default(),
+            schema_registry: SchemaRegistryConfig::default(),
         }
     }
 }
@@ -240,6 +301,48 @@ impl Config {
                 self.domain_policy.validate_org_domains =
                     parse_bool(&value).ok_or_else(|| invalid("true or false"))?
             }
+            "ROLES" => {
+                let roles: Vec<String> = value
+                    .split(',')
+                    .map(|role| role.trim().to_ascii_lowercase())
+                    .filter(|role| !role.is_empty())
+                    .collect();
+                if roles.is_empty()
+                    || !roles
+                        .iter()
+                        .all(|r| ["api", "relay", "reader"].contains(&r.as_str()))
+                {
+                    return Err(invalid("a comma-separated list of api, relay, reader"));
+                }
+                self.roles = roles;
+            }
+            "KAFKA_BROKERS" => self.kafka.brokers = value,
+            "KAFKA_TOPIC" => self.kafka.topic = value,
+            "KAFKA_PARTITIONS" => {
+                self.kafka.partitions = value
+                    .parse()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| invalid("a positive number"))?
+            }
+            "KAFKA_REPLICATIONFACTOR" => {
+                self.kafka.replication_factor = value
+                    .parse()
+                    .ok()
+                    .filter(|r| *r > 0)
+                    .ok_or_else(|| invalid("a positive number"))?
+            }
+            "KAFKA_GROUPID" => self.kafka.group_id = value,
+            "CASSANDRA_NODES" => self.cassandra.nodes = value,
+            "CASSANDRA_KEYSPACE" => self.cassandra.keyspace = value,
+            "CASSANDRA_REPLICATIONFACTOR" => {
+                self.cassandra.replication_factor = value
+                    .parse()
+                    .ok()
+                    .filter(|r| *r > 0)
+                    .ok_or_else(|| invalid("a positive number"))?
+            }
+            "SCHEMAREGISTRY_URL" => self.schema_registry.url = value,
             // Variables of the test harness and the infra scripts share the prefix.
             _ if key.starts_with("TEST_")
                 || key.starts_with("PG_")
@@ -247,6 +350,15 @@ impl Config {
             _ => return Err(ConfigError::UnknownEnv(name.to_owned())),
         }
         Ok(())
+    }
+
+    /// Whether Kafka is configured, which makes this the distributed mode.
+    pub fn distributed(&self) -> bool {
+        !self.kafka.brokers.trim().is_empty()
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
     }
 
     /// The PAT file: `FirstInstance.PatPath`, or `<DataDir>/admin.pat`.
@@ -313,6 +425,27 @@ mod tests {
         assert_eq!(config.pat_path(), PathBuf::from("/tmp/x/pat"));
         assert_eq!(config.first_instance.org.human.password, "Secret1!");
         assert!(config.external_secure);
+        assert!(!config.distributed());
+    }
+
+    #[test]
+    fn the_distributed_settings_and_roles() {
+        let config = Config::load(
+            None,
+            env(&[
+                ("CASTELLAN_ROLES", "Reader, relay"),
+                ("CASTELLAN_KAFKA_BROKERS", "127.0.0.1:59092"),
+                ("CASTELLAN_CASSANDRA_NODES", "127.0.0.1:59042"),
+                ("CASTELLAN_KAFKA_PARTITIONS", "12"),
+            ]),
+        )
+        .unwrap();
+        assert!(config.distributed());
+        assert!(config.has_role("reader") && config.has_role("relay") && !config.has_role("api"));
+        assert_eq!(config.kafka.partitions, 12);
+        assert_eq!(config.cassandra.nodes, "127.0.0.1:59042");
+        assert!(Config::load(None, env(&[("CASTELLAN_ROLES", "api,cook")])).is_err());
+        assert!(Config::load(None, env(&[("CASTELLAN_KAFKA_PARTITIONS", "0")])).is_err());
     }
 
     #[test]
