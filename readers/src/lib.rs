@@ -7,6 +7,7 @@ pub mod embedded;
 pub mod projections;
 pub mod queries;
 pub mod runner;
+pub mod scylla;
 pub mod store;
 pub mod stream;
 pub mod tables;

@@ -1,5 +1,6 @@
-//! The read-store contract: one suite, instantiated for every implementation of `ReadStore`.
-//! (The ScyllaDB store joins with issue #3 by adding one line to `read_store_suite!`.)
+//! The read-store contract: one suite, instantiated for every implementation of `ReadStore`:
+//! the embedded (SQLite) store and the ScyllaDB store, run against the Cassandra 5 server of
+//! `infra/cassandra-up` (`CASTELLAN_TEST_CASSANDRA_NODES`).
 
 use castellan_core::Position;
 use castellan_readers::store::{Columns, PositionedOp, ReadStore, RowOp};
@@ -138,6 +139,88 @@ async fn a_recreated_row_starts_from_empty_columns(store: &dyn ReadStore) {
     assert_eq!(row.columns, cols(json!({"new": true})));
 }
 
+async fn a_replayed_delete_does_not_remove_a_newer_row(store: &dyn ReadStore) {
+    let ops = [
+        upsert(1, "a", "1", json!({"old": true})),
+        delete(2, "a", "1"),
+        upsert(3, "a", "1", json!({"new": true})),
+        delete_partition(4, "b"),
+    ];
+    store.apply("p", &ops, Position(4)).await.unwrap();
+    // The delete alone, replayed after the row was recreated, and the whole stream again.
+    store.apply("p", &ops[1..2], Position(2)).await.unwrap();
+    store.apply("p", &ops, Position(4)).await.unwrap();
+    let row = store.get("t", "a", "1").await.unwrap().unwrap();
+    assert_eq!(row.columns, cols(json!({"new": true})));
+    assert_eq!(row.position, Position(3));
+    assert_eq!(store.scan("t", "a").await.unwrap(), [row]);
+}
+
+async fn merges_across_applies_keep_untouched_columns(store: &dyn ReadStore) {
+    store
+        .apply(
+            "p",
+            &[upsert(
+                1,
+                "a",
+                "1",
+                json!({"name": "one", "n": 1, "tags": ["x"]}),
+            )],
+            Position(1),
+        )
+        .await
+        .unwrap();
+    store
+        .apply("p", &[upsert(2, "a", "1", json!({"n": 2}))], Position(2))
+        .await
+        .unwrap();
+    // At-least-once: the first event again changes neither a column nor the row's position.
+    store
+        .apply(
+            "p",
+            &[upsert(
+                1,
+                "a",
+                "1",
+                json!({"name": "one", "n": 1, "tags": ["x"]}),
+            )],
+            Position(1),
+        )
+        .await
+        .unwrap();
+    let row = store.get("t", "a", "1").await.unwrap().unwrap();
+    assert_eq!(
+        row.columns,
+        cols(json!({"name": "one", "n": 2, "tags": ["x"]}))
+    );
+    assert_eq!(row.position, Position(2));
+    // An upsert that names no column still creates the row, and moves its position.
+    store
+        .apply(
+            "p",
+            &[
+                upsert(3, "a", "2", json!({})),
+                upsert(3, "a", "1", json!({})),
+            ],
+            Position(3),
+        )
+        .await
+        .unwrap();
+    let rows = store.scan("t", "a").await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0].columns,
+        cols(json!({"name": "one", "n": 2, "tags": ["x"]}))
+    );
+    assert_eq!(rows[0].position, Position(3));
+    assert_eq!(
+        (rows[1].clustering.as_str(), rows[1].position),
+        ("2", Position(3))
+    );
+    assert!(rows[1].columns.is_empty());
+    assert_eq!(store.checkpoint("p").await.unwrap(), Position(3));
+}
+
 macro_rules! read_store_suite {
     ($module:ident, $open:expr) => {
         mod $module {
@@ -158,6 +241,8 @@ macro_rules! read_store_suite {
             case!(replaying_older_events_changes_nothing);
             case!(deleted_partitions_stay_deleted_for_older_writes);
             case!(a_recreated_row_starts_from_empty_columns);
+            case!(a_replayed_delete_does_not_remove_a_newer_row);
+            case!(merges_across_applies_keep_untouched_columns);
         }
     };
 }
@@ -174,3 +259,112 @@ async fn open_embedded() -> (
 }
 
 read_store_suite!(embedded, open_embedded());
+
+/// A fresh keyspace on the test Cassandra, dropped (best effort) when the test ends, passed or not.
+struct CassandraKeyspace {
+    nodes: Vec<String>,
+    keyspace: String,
+}
+
+impl Drop for CassandraKeyspace {
+    fn drop(&mut self) {
+        // The test's runtime is single-threaded and busy dropping us, so the drop runs on a
+        // runtime (and a session) of its own.
+        let nodes = std::mem::take(&mut self.nodes);
+        let keyspace = std::mem::take(&mut self.keyspace);
+        let dropper = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                let Ok(session) = scylla::client::session_builder::SessionBuilder::new()
+                    .known_nodes(&nodes)
+                    .build()
+                    .await
+                else {
+                    return;
+                };
+                let drop = format!("DROP KEYSPACE IF EXISTS \"{keyspace}\"");
+                if let Err(error) = session.query_unpaged(drop, ()).await {
+                    eprintln!("could not drop test keyspace {keyspace}: {error}");
+                }
+            });
+        });
+        let _ = dropper.join();
+    }
+}
+
+fn cassandra_nodes() -> Vec<String> {
+    let nodes = std::env::var("CASTELLAN_TEST_CASSANDRA_NODES").unwrap_or_default();
+    let nodes: Vec<String> = nodes
+        .split(',')
+        .map(str::trim)
+        .filter(|node| !node.is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        !nodes.is_empty(),
+        "the Cassandra read-store tests need a server: set CASTELLAN_TEST_CASSANDRA_NODES \
+         (e.g. 127.0.0.1:59042, from infra/cassandra-up) or run scripts/test"
+    );
+    nodes
+}
+
+fn fresh_keyspace() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    // RandomState is seeded randomly per process (and moves on per instance).
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    format!(
+        "castellan_test_{random:016x}_{:x}",
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+async fn open_cassandra() -> (
+    CassandraKeyspace,
+    castellan_readers::scylla::ScyllaReadStore,
+) {
+    open_cassandra_with(castellan_readers::scylla::ScyllaOptions::default()).await
+}
+
+/// Every apply too large for one LOGGED batch: per-partition batches, then the checkpoint.
+async fn open_cassandra_unbatched() -> (
+    CassandraKeyspace,
+    castellan_readers::scylla::ScyllaReadStore,
+) {
+    open_cassandra_with(castellan_readers::scylla::ScyllaOptions {
+        max_logged_batch_bytes: 0,
+        write_concurrency: 2,
+        ..castellan_readers::scylla::ScyllaOptions::default()
+    })
+    .await
+}
+
+async fn open_cassandra_with(
+    options: castellan_readers::scylla::ScyllaOptions,
+) -> (
+    CassandraKeyspace,
+    castellan_readers::scylla::ScyllaReadStore,
+) {
+    let nodes = cassandra_nodes();
+    let keyspace = fresh_keyspace();
+    let guard = CassandraKeyspace {
+        nodes: nodes.clone(),
+        keyspace: keyspace.clone(),
+    };
+    let store =
+        castellan_readers::scylla::ScyllaReadStore::connect_with(&nodes, &keyspace, options)
+            .await
+            .unwrap_or_else(|error| panic!("cannot reach Cassandra at {nodes:?}: {error}"));
+    (guard, store)
+}
+
+read_store_suite!(cassandra, open_cassandra());
+read_store_suite!(cassandra_unbatched, open_cassandra_unbatched());

@@ -1,0 +1,673 @@
+//! The schema catalog, the embedded registry (ids, REST API) and the Confluent client.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use castellan_schemas::catalog::{self, SchemaFile};
+use castellan_schemas::{
+    AvroError, ConfluentRegistryClient, DEFAULT_TOPIC, EmbeddedRegistry, REGISTRY_CONTENT_TYPE,
+    RegistryError, SchemaCatalog, SchemaRegistry, codec,
+};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PREFIX: &str = "castellan.events-castellan.events.";
+
+/// The embedded registry's ids, pinned: (id, subject without the topic prefix, version). They
+/// must never change for a released schema; new ones are appended.
+const IDS: &[(u32, &str, u32)] = &[
+    (1, "instance.Added", 1),
+    (2, "instance.DefaultOrgSet", 1),
+    (3, "instance.DomainAdded", 1),
+    (4, "instance.MemberAdded", 1),
+    (5, "org.Added", 1),
+    (6, "org.Changed", 1),
+    (7, "org.Deactivated", 1),
+    (8, "org.DomainAdded", 1),
+    (9, "org.DomainPrimarySet", 1),
+    (10, "org.DomainRemoved", 1),
+    (11, "org.DomainVerificationAdded", 1),
+    (12, "org.DomainVerificationFailed", 1),
+    (13, "org.DomainVerified", 1),
+    (14, "org.MemberAdded", 1),
+    (15, "org.MetadataRemoved", 1),
+    (16, "org.MetadataSet", 1),
+    (17, "org.Reactivated", 1),
+    (18, "org.Removed", 1),
+    (19, "user.HumanAdded", 1),
+    (20, "user.MachineAdded", 1),
+    (21, "user.PersonalAccessTokenAdded", 1),
+    (22, "user.PersonalAccessTokenRemoved", 1),
+];
+
+fn registry() -> EmbeddedRegistry {
+    EmbeddedRegistry::new(SchemaCatalog::new(DEFAULT_TOPIC).unwrap()).unwrap()
+}
+
+#[test]
+fn subjects_follow_the_topic_record_name_strategy() {
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
+    assert_eq!(catalog.topic(), "castellan.events");
+    assert_eq!(catalog.releases(), ["v1"]);
+    let subjects = catalog.subjects();
+    assert_eq!(subjects.len(), 22);
+    let names: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    for subject in subjects {
+        assert_eq!(
+            subject.name(),
+            format!("castellan.events-{}", subject.record_name())
+        );
+        assert_eq!(subject.versions().len(), 1, "{}", subject.name());
+        let current = subject.current().unwrap();
+        assert_eq!(current.version, 1);
+        assert_eq!(current.release.as_deref(), Some("v1"));
+        assert_eq!(subject.latest().unwrap().version, 1);
+        assert_eq!(
+            catalog.subject_of(subject.event_type()).unwrap().name(),
+            subject.name()
+        );
+    }
+    let added = catalog
+        .subject("castellan.events-castellan.events.org.Added")
+        .unwrap();
+    assert_eq!(
+        (added.aggregate_type(), added.event_type()),
+        ("org", "org.added")
+    );
+    assert!(catalog.subject("castellan.events-nope").is_none());
+
+    let other = SchemaCatalog::new("audit").unwrap();
+    assert_eq!(
+        other.subjects()[0].name(),
+        "audit-castellan.events.instance.Added"
+    );
+}
+
+#[test]
+fn embedded_ids_are_pinned_and_the_same_in_every_process() {
+    let registry = registry();
+    let found: Vec<(u32, String, u32)> = registry
+        .entries()
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                e.subject.trim_start_matches(PREFIX).to_owned(),
+                e.version,
+            )
+        })
+        .collect();
+    let expected: Vec<(u32, String, u32)> = IDS
+        .iter()
+        .map(|(id, s, v)| (*id, (*s).to_owned(), *v))
+        .collect();
+    assert_eq!(found, expected, "embedded schema ids moved");
+
+    // Another registry of the same build (another process, a restart) agrees.
+    let again = registry_of(catalog::schema_files().to_vec());
+    let fingerprints = |r: &EmbeddedRegistry| -> Vec<(u32, u64)> {
+        r.entries()
+            .iter()
+            .map(|e| (e.id, e.schema.fingerprint()))
+            .collect()
+    };
+    assert_eq!(fingerprints(&registry), fingerprints(&again));
+
+    let ids = registry.ids();
+    assert_eq!(ids.len(), 22);
+    assert_eq!(ids.id("org.added"), Some(5));
+    assert_eq!(ids.id("user.human.added"), Some(19));
+    assert_eq!(registry.id(&format!("{PREFIX}org.Added"), 1), Some(5));
+    assert!(registry.lookup(0).is_none() && registry.lookup(23).is_none());
+    for (event_type, id) in ids.iter() {
+        assert_eq!(registry.entry(id).unwrap().event_type, event_type);
+        assert!(registry.entry(id).unwrap().current);
+    }
+}
+
+fn registry_of(files: Vec<SchemaFile>) -> EmbeddedRegistry {
+    EmbeddedRegistry::new(SchemaCatalog::from_files(DEFAULT_TOPIC, &files).unwrap()).unwrap()
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The current files, with org.added given a new optional field and a new event type org.exploded.
+fn evolved_files() -> Vec<SchemaFile> {
+    let files = catalog::schema_files();
+    let added = files
+        .iter()
+        .find(|f| f.release.is_none() && f.path == "org/org.added.avsc")
+        .unwrap();
+    let mut json: Value = serde_json::from_str(added.source).unwrap();
+    json["fields"][10]["type"]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "name": "slogan", "type": ["null", "string"], "default": null, "doc": "A slogan."
+        }));
+    let evolved = SchemaFile {
+        release: None,
+        path: added.path,
+        source: leak(json.to_string()),
+    };
+    let exploded = SchemaFile {
+        release: None,
+        path: "org/org.exploded.avsc",
+        source: leak(
+            added
+                .source
+                .replace("\"name\": \"Added\"", "\"name\": \"Exploded\""),
+        ),
+    };
+    let mut out: Vec<SchemaFile> = files.iter().filter(|f| **f != *added).copied().collect();
+    out.push(evolved);
+    out.push(exploded);
+    out
+}
+
+#[test]
+fn ids_are_append_only_across_schema_changes_and_releases() {
+    let before = registry();
+    let evolved = registry_of(evolved_files());
+    // Every released id keeps its schema.
+    for entry in before.entries() {
+        let same = evolved.entry(entry.id).unwrap();
+        assert_eq!(
+            (&same.subject, same.version),
+            (&entry.subject, entry.version)
+        );
+        assert_eq!(same.schema.fingerprint(), entry.schema.fingerprint());
+    }
+    // The unreleased versions come after, sorted by subject.
+    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[22..]
+        .iter()
+        .map(|e| {
+            (
+                e.id,
+                e.subject.trim_start_matches(PREFIX),
+                e.version,
+                e.current,
+            )
+        })
+        .collect();
+    assert_eq!(
+        new,
+        [(23, "org.Added", 2, true), (24, "org.Exploded", 1, true)]
+    );
+    assert!(
+        !evolved.entry(5).unwrap().current,
+        "org.added v1 is still readable, no longer written"
+    );
+    assert_eq!(evolved.ids().id("org.added"), Some(23));
+    assert!(evolved.ids().schema(5).is_some());
+
+    // Releasing them as v2 (a snapshot copy) changes no id.
+    let mut released = evolved_files();
+    let v2: Vec<SchemaFile> = released
+        .iter()
+        .filter(|f| f.release.is_none())
+        .map(|f| SchemaFile {
+            release: Some("v2"),
+            ..*f
+        })
+        .collect();
+    released.extend(v2);
+    let after = registry_of(released);
+    let ids = |r: &EmbeddedRegistry| -> Vec<(u32, String, u32, u64)> {
+        r.entries()
+            .iter()
+            .map(|e| (e.id, e.subject.clone(), e.version, e.schema.fingerprint()))
+            .collect()
+    };
+    assert_eq!(ids(&after), ids(&evolved));
+    let subject = after
+        .catalog()
+        .subject(&format!("{PREFIX}org.Added"))
+        .unwrap();
+    assert_eq!(subject.versions()[1].release.as_deref(), Some("v2"));
+
+    // A message written with v1 (id 5) reads with the evolved build, the new field defaulted.
+    let event = common::stored(
+        &castellan_core::org::OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    let old_bytes = codec::encode(&event, 5).unwrap();
+    let evolved_catalog = after.catalog();
+    let read = codec::decode_as(
+        &old_bytes,
+        |id| after.lookup(id),
+        |record| evolved_catalog.current_schema(record),
+    )
+    .unwrap();
+    assert_eq!(read.payload, json!({ "name": "ACME", "slogan": null }));
+    // And the evolved build's messages carry the new id.
+    let mut new_event = event.clone();
+    new_event.payload = json!({ "name": "ACME", "slogan": "Anvils for all" });
+    let current = evolved_catalog
+        .current_schema("castellan.events.org.Added")
+        .unwrap();
+    let new_bytes = codec::encode_with(&new_event, current, 23).unwrap();
+    let read = codec::decode_as(
+        &new_bytes,
+        |id| after.lookup(id),
+        |record| evolved_catalog.current_schema(record),
+    )
+    .unwrap();
+    assert_eq!(read, new_event);
+    // This build does not know the field: the old reader drops it (forward reading), and its
+    // encoder refuses a payload with a field its schema lacks.
+    assert_eq!(
+        codec::decode(&new_bytes, |id| after.lookup(id)).unwrap(),
+        event
+    );
+    assert!(matches!(
+        codec::encode(&new_event, 5),
+        Err(AvroError::Mismatch { .. })
+    ));
+}
+
+#[test]
+fn the_rest_api_answers_like_confluents() {
+    let registry = registry();
+    let subject = format!("{PREFIX}org.Added");
+
+    let subjects = registry.get_subjects();
+    assert_eq!(subjects.status, 200);
+    assert_eq!(subjects.body.as_array().unwrap().len(), 22);
+    assert_eq!(subjects.body[0], json!(format!("{PREFIX}instance.Added")));
+
+    assert_eq!(
+        registry.get_subject_versions(&subject).into_parts(),
+        (200, json!([1]))
+    );
+
+    for version in ["1", "latest", "-1"] {
+        let answer = registry.get_subject_version(&subject, version);
+        assert_eq!(answer.status, 200, "{version}");
+        assert_eq!(answer.body["subject"], json!(subject));
+        assert_eq!(answer.body["version"], json!(1));
+        assert_eq!(answer.body["id"], json!(5));
+        let schema = answer.body["schema"].as_str().unwrap();
+        let parsed: Value = serde_json::from_str(schema).unwrap();
+        assert_eq!(parsed["name"], "Added");
+        assert_eq!(parsed["namespace"], "castellan.events.org");
+    }
+
+    let by_id = registry.get_schema("5");
+    assert_eq!(by_id.status, 200);
+    assert_eq!(by_id.body.as_object().unwrap().len(), 1);
+    assert_eq!(
+        by_id.body["schema"],
+        registry.get_subject_version(&subject, "1").body["schema"]
+    );
+    assert_eq!(
+        registry.get_schema_versions("5").into_parts(),
+        (200, json!([{ "subject": subject, "version": 1 }]))
+    );
+    assert_eq!(
+        registry.get_config().into_parts(),
+        (200, json!({ "compatibilityLevel": "BACKWARD" }))
+    );
+
+    let subject_not_found = (
+        404,
+        json!({ "error_code": 40401, "message": "Subject not found" }),
+    );
+    let schema_not_found = (
+        404,
+        json!({ "error_code": 40403, "message": "Schema not found" }),
+    );
+    assert_eq!(
+        registry.get_subject_versions("nope").into_parts(),
+        subject_not_found
+    );
+    assert_eq!(
+        registry.get_subject_version("nope", "1").into_parts(),
+        subject_not_found
+    );
+    assert_eq!(
+        registry.get_subject_version(&subject, "2").into_parts(),
+        (
+            404,
+            json!({ "error_code": 40402, "message": "Version not found" })
+        )
+    );
+    for invalid in ["0", "-2", "x", "99999999999"] {
+        let answer = registry.get_subject_version(&subject, invalid);
+        assert_eq!(
+            (answer.status, &answer.body["error_code"]),
+            (422, &json!(42202)),
+            "{invalid}"
+        );
+    }
+    for id in ["0", "23", "x", "-1"] {
+        assert_eq!(
+            registry.get_schema(id).into_parts(),
+            schema_not_found,
+            "{id}"
+        );
+        assert_eq!(
+            registry.get_schema_versions(id).into_parts(),
+            schema_not_found,
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn the_router_dispatches_paths() {
+    let registry = registry();
+    let subject = format!("{PREFIX}user.HumanAdded");
+    assert_eq!(registry.handle("GET", "/subjects"), registry.get_subjects());
+    assert_eq!(
+        registry.handle("GET", "/subjects/"),
+        registry.get_subjects()
+    );
+    assert_eq!(
+        registry.handle("GET", &format!("/subjects/{subject}/versions")),
+        registry.get_subject_versions(&subject)
+    );
+    assert_eq!(
+        registry.handle(
+            "get",
+            &format!(
+                "/subjects/{}/versions/latest?deleted=false",
+                subject.replace('.', "%2E")
+            )
+        ),
+        registry.get_subject_version(&subject, "latest")
+    );
+    assert_eq!(
+        registry.handle("GET", "/schemas/ids/19"),
+        registry.get_schema("19")
+    );
+    assert_eq!(
+        registry.handle("GET", "/schemas/ids/19/versions"),
+        registry.get_schema_versions("19")
+    );
+    assert_eq!(registry.handle("GET", "/config"), registry.get_config());
+    assert_eq!(registry.handle("GET", "/nope").status, 404);
+    assert_eq!(registry.handle("GET", "/nope").body["error_code"], 404);
+    let post = registry.handle("POST", &format!("/subjects/{subject}/versions"));
+    assert_eq!(
+        post.into_parts(),
+        (
+            405,
+            json!({ "error_code": 405, "message": "HTTP 405 Method Not Allowed" })
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_registry_registers_and_decodes_through_the_trait() {
+    let registry: Arc<dyn SchemaRegistry> = Arc::new(registry());
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
+    let ids = registry.register(&catalog).await.unwrap();
+    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 22);
+    for (event, _) in common::all_samples() {
+        let bytes = ids.encode(&event).unwrap();
+        assert_eq!(
+            codec::schema_id(&bytes).unwrap(),
+            ids.id(&event.event_type).unwrap()
+        );
+        assert_eq!(ids.decode(&bytes).unwrap(), event);
+        assert_eq!(registry.decode(&bytes).await.unwrap(), event);
+    }
+    assert!(registry.schema_by_id(5).await.unwrap().is_some());
+    assert!(registry.schema_by_id(0).await.unwrap().is_none());
+    let mut bytes = ids.encode(&common::all_samples()[0].0).unwrap();
+    bytes[4] = 200;
+    assert!(matches!(
+        registry.decode(&bytes).await,
+        Err(RegistryError::Schema(AvroError::UnknownSchemaId(200)))
+    ));
+
+    // A catalog of another build (a schema this registry lacks) is refused.
+    let other =
+        EmbeddedRegistry::new(SchemaCatalog::from_files(DEFAULT_TOPIC, &evolved_files()).unwrap())
+            .unwrap();
+    assert!(matches!(
+        registry.register(other.catalog()).await,
+        Err(RegistryError::NotRegistered { .. })
+    ));
+}
+
+// --- A fake Confluent Schema Registry ---------------------------------------------------------
+
+#[derive(Default)]
+struct Fake {
+    /// schema string → id
+    ids: BTreeMap<String, u32>,
+    /// id → schema string served
+    schemas: BTreeMap<u32, String>,
+    /// (method, path, content type, body)
+    requests: Vec<(String, String, String, String)>,
+    /// Serve this schema for every id (a registry that disagrees).
+    lie: Option<String>,
+    /// Answer every POST with this error.
+    reject: Option<(u16, String)>,
+}
+
+impl Fake {
+    fn answer(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> (u16, String) {
+        self.requests
+            .push((method.into(), path.into(), content_type.into(), body.into()));
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            ("POST", ["subjects", _, "versions"]) => {
+                if let Some(reject) = &self.reject {
+                    return reject.clone();
+                }
+                let schema = serde_json::from_str::<Value>(body).unwrap()["schema"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                let next = 100 + self.ids.len() as u32;
+                let id = *self.ids.entry(schema.clone()).or_insert(next);
+                self.schemas.insert(id, schema);
+                (200, json!({ "id": id }).to_string())
+            }
+            ("GET", ["schemas", "ids", id]) => {
+                match id.parse::<u32>().ok().and_then(|id| self.schemas.get(&id)) {
+                    Some(schema) => {
+                        let schema = self.lie.clone().unwrap_or_else(|| schema.clone());
+                        (200, json!({ "schema": schema }).to_string())
+                    }
+                    None => (
+                        404,
+                        json!({ "error_code": 40403, "message": "Schema not found" }).to_string(),
+                    ),
+                }
+            }
+            _ => (
+                404,
+                json!({ "error_code": 404, "message": "HTTP 404 Not Found" }).to_string(),
+            ),
+        }
+    }
+}
+
+/// Serves `fake` over HTTP/1.1 on a local port; answers the base URL.
+async fn serve(fake: Arc<Mutex<Fake>>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let fake = Arc::clone(&fake);
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let head_end = loop {
+                    let n = socket.read(&mut chunk).await.unwrap();
+                    if n == 0 {
+                        return;
+                    }
+                    buffer.extend_from_slice(&chunk[..n]);
+                    if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+                let mut lines = head.lines();
+                let mut request_line = lines.next().unwrap().split(' ');
+                let method = request_line.next().unwrap().to_owned();
+                let path = request_line.next().unwrap().to_owned();
+                let header = |name: &str| {
+                    head.lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                        })
+                        .unwrap_or_default()
+                };
+                let length: usize = header("content-length").parse().unwrap_or(0);
+                while buffer.len() < head_end + length {
+                    let n = socket.read(&mut chunk).await.unwrap();
+                    buffer.extend_from_slice(&chunk[..n]);
+                }
+                let body =
+                    String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
+                let (status, answer) =
+                    fake.lock()
+                        .unwrap()
+                        .answer(&method, &path, &header("content-type"), &body);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {REGISTRY_CONTENT_TYPE}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                socket.write_all(response.as_bytes()).await.unwrap();
+                socket.shutdown().await.ok();
+            });
+        }
+    });
+    format!("http://{address}/")
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+#[tokio::test]
+async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
+    let fake = Arc::new(Mutex::new(Fake::default()));
+    let base = serve(Arc::clone(&fake)).await;
+    let client = ConfluentRegistryClient::new(&base, http());
+    assert_eq!(client.base_url(), base.trim_end_matches('/'));
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
+
+    let ids = client.register(&catalog).await.unwrap();
+    assert_eq!(ids.len(), 22);
+    // The registry's ids, not the embedded ones.
+    assert_eq!(ids.id("instance.added"), Some(100));
+    assert_eq!(ids.id("user.personal.access.token.removed"), Some(121));
+    {
+        let fake = fake.lock().unwrap();
+        let posts: Vec<_> = fake.requests.iter().filter(|r| r.0 == "POST").collect();
+        assert_eq!(posts.len(), 22);
+        let (_, path, content_type, body) = posts[4];
+        assert_eq!(path, &format!("/subjects/{PREFIX}org.Added/versions"));
+        assert_eq!(content_type, REGISTRY_CONTENT_TYPE);
+        let body: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(body.as_object().unwrap().len(), 1);
+        let schema = catalog
+            .subject_of("org.added")
+            .unwrap()
+            .current()
+            .unwrap()
+            .schema
+            .clone();
+        assert_eq!(body["schema"], json!(schema.schema_json()));
+    }
+
+    // Registering again is idempotent.
+    let again = client.register(&catalog).await.unwrap();
+    assert_eq!(
+        again.iter().collect::<Vec<_>>(),
+        ids.iter().collect::<Vec<_>>()
+    );
+
+    // Encode with the learnt ids, decode through the registry (fetching, then cached).
+    for (event, _) in common::all_samples() {
+        let bytes = ids.encode(&event).unwrap();
+        assert_eq!(client.decode(&bytes).await.unwrap(), event);
+    }
+    let fresh = ConfluentRegistryClient::new(&base, http());
+    let event = &common::all_samples()[0].0;
+    let bytes = ids.encode(event).unwrap();
+    let gets = |fake: &Arc<Mutex<Fake>>| {
+        fake.lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.0 == "GET")
+            .count()
+    };
+    let before = gets(&fake);
+    assert_eq!(&fresh.decode(&bytes).await.unwrap(), event);
+    assert_eq!(&fresh.decode(&bytes).await.unwrap(), event);
+    assert_eq!(gets(&fake), before + 1, "schemas by id are cached");
+    assert!(fresh.schema_by_id(999).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn the_confluent_client_reports_rejections_and_disagreements() {
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
+
+    let fake = Arc::new(Mutex::new(Fake {
+        reject: Some((409, json!({ "error_code": 409, "message": "Schema being registered is incompatible with an earlier schema" }).to_string())),
+        ..Fake::default()
+    }));
+    let client = ConfluentRegistryClient::new(&serve(fake).await, http());
+    match client.register(&catalog).await {
+        Err(RegistryError::Api {
+            status: 409,
+            error_code: 409,
+            message,
+        }) => {
+            assert!(message.contains("incompatible"));
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let fake = Arc::new(Mutex::new(Fake {
+        lie: Some(r#"{"type":"record","name":"Other","fields":[]}"#.into()),
+        ..Fake::default()
+    }));
+    let client = ConfluentRegistryClient::new(&serve(fake).await, http());
+    assert!(matches!(
+        client.register(&catalog).await,
+        Err(RegistryError::FingerprintMismatch { id: 100, .. })
+    ));
+
+    // Nobody listening.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let client = ConfluentRegistryClient::new(&format!("http://{address}"), http());
+    assert!(matches!(
+        client.register(&catalog).await,
+        Err(RegistryError::Http(_))
+    ));
+}

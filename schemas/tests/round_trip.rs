@@ -1,0 +1,344 @@
+//! The codec: every variant of every event enum round-trips through Confluent's wire format.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use castellan_core::event::{self, EventPayload};
+use castellan_core::instance::InstanceEvent;
+use castellan_core::org::OrgEvent;
+use castellan_core::user::UserEvent;
+use castellan_schemas::apache_avro::Schema;
+use castellan_schemas::catalog::{EventSchema, SchemaFile};
+use castellan_schemas::{AvroError, catalog, codec};
+use serde_json::json;
+
+use common::*;
+
+/// Encodes with id 7 and decodes with the current schema of the record.
+fn round_trip(event: &castellan_core::Event) -> castellan_core::Event {
+    let bytes = codec::encode(event, 7).unwrap();
+    let schema = catalog::event_schema(&event.aggregate_type, &event.event_type).unwrap();
+    codec::decode(&bytes, |id| (id == 7).then_some(schema.schema())).unwrap()
+}
+
+#[test]
+fn every_sample_round_trips_to_the_same_event_and_payload_json() {
+    let samples = all_samples();
+    assert!(samples.len() >= 22);
+    for (event, record) in &samples {
+        let schema = catalog::event_schema(&event.aggregate_type, &event.event_type).unwrap();
+        assert_eq!(schema.record_name(), *record, "{}", event.event_type);
+        let back = round_trip(event);
+        assert_eq!(&back, event, "{}", event.event_type);
+        assert_eq!(back.payload, event.payload, "{}", event.event_type);
+    }
+}
+
+#[test]
+fn decoded_events_decode_to_the_same_typed_values() {
+    for sample in org_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<OrgEvent>(&back).unwrap(), sample);
+    }
+    for sample in user_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<UserEvent>(&back).unwrap(), sample);
+    }
+    for sample in instance_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<InstanceEvent>(&back).unwrap(), sample);
+    }
+}
+
+fn check_coverage<E: EventPayload>(sample_types: BTreeSet<String>) {
+    let aggregate = E::AGGREGATE_TYPE;
+    let variants: BTreeSet<String> = serde_event_types::<E>().into_iter().collect();
+    assert!(!variants.is_empty());
+    assert_eq!(
+        variants, sample_types,
+        "every {aggregate} variant needs a sample in tests/common/mod.rs"
+    );
+    let schemas: BTreeSet<String> = catalog::current()
+        .unwrap()
+        .iter()
+        .filter(|s| s.aggregate_type() == aggregate)
+        .map(|s| s.event_type().to_owned())
+        .collect();
+    assert_eq!(
+        variants, schemas,
+        "every {aggregate} variant needs schemas/avro/{aggregate}/<event type>.avsc, and every schema a variant"
+    );
+}
+
+fn types<E: EventPayload>(samples: &[E]) -> BTreeSet<String> {
+    samples
+        .iter()
+        .map(|s| event::encode(s).unwrap().event_type)
+        .collect()
+}
+
+#[test]
+fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
+    check_coverage::<OrgEvent>(types(&org_samples()));
+    check_coverage::<UserEvent>(types(&user_samples()));
+    check_coverage::<InstanceEvent>(types(&instance_samples()));
+    let aggregates: BTreeSet<&str> = catalog::current()
+        .unwrap()
+        .iter()
+        .map(|s| s.aggregate_type())
+        .collect();
+    assert_eq!(
+        aggregates,
+        BTreeSet::from(["instance", "org", "user"]),
+        "a schema of an aggregate without tests"
+    );
+}
+
+#[test]
+fn the_wire_format_is_magic_byte_big_endian_id_then_the_datum() {
+    let event = stored(
+        &OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    let bytes = codec::encode(&event, 0x0102_0304).unwrap();
+    assert_eq!(&bytes[..5], &[0, 1, 2, 3, 4]);
+    assert_eq!(codec::schema_id(&bytes).unwrap(), 0x0102_0304);
+    // The datum starts with the first envelope field, instance_id: zig-zag length 6, then "inst-1".
+    assert_eq!(&bytes[5..12], b"\x0cinst-1");
+}
+
+#[test]
+fn an_unknown_event_type_is_a_typed_error() {
+    let mut event = stored(
+        &OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    event.event_type = "org.exploded".into();
+    match codec::encode(&event, 1) {
+        Err(AvroError::UnknownEventType {
+            aggregate_type,
+            event_type,
+        }) => {
+            assert_eq!(
+                (aggregate_type.as_str(), event_type.as_str()),
+                ("org", "org.exploded")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // An event type of another aggregate is unknown too.
+    let mut event = stored(
+        &OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    event.aggregate_type = "user".into();
+    assert!(matches!(
+        codec::encode(&event, 1),
+        Err(AvroError::UnknownEventType { .. })
+    ));
+}
+
+#[test]
+fn decoding_a_record_this_build_does_not_know_names_its_event_type() {
+    // A newer producer's event type, org.exploded: a record this build has no schema for.
+    let source = catalog::event_schema("org", "org.added")
+        .unwrap()
+        .source()
+        .replace("\"name\": \"Added\"", "\"name\": \"Exploded\"");
+    let newer = EventSchema::parse(&SchemaFile {
+        release: None,
+        path: "org/org.exploded.avsc",
+        source: Box::leak(source.into_boxed_str()),
+    })
+    .unwrap();
+    let mut event = stored(
+        &OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    event.event_type = "org.exploded".into();
+    let bytes = codec::encode_with(&event, &newer, 9).unwrap();
+    match codec::decode(&bytes, |_| Some(newer.schema())) {
+        Err(AvroError::UnknownEventType {
+            aggregate_type,
+            event_type,
+        }) => {
+            assert_eq!(
+                (aggregate_type.as_str(), event_type.as_str()),
+                ("org", "org.exploded")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // A schema that is not an event record at all.
+    let string = Schema::parse_str(r#""string""#).unwrap();
+    assert!(matches!(
+        codec::decode(&bytes, |_| Some(&string)),
+        Err(AvroError::NotAnEventSchema { schema_id: 9, .. })
+    ));
+    // A record that is not an event (no envelope).
+    let other = Schema::parse_str(r#"{"type": "record", "name": "x.Y", "fields": []}"#).unwrap();
+    assert!(matches!(
+        codec::decode(&bytes, |_| Some(&other)),
+        Err(AvroError::NotAnEventSchema { .. })
+    ));
+}
+
+#[test]
+fn framing_errors_are_typed() {
+    let event = stored(
+        &OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    let bytes = codec::encode(&event, 5).unwrap();
+    let schema = catalog::event_schema("org", "org.added").unwrap().schema();
+    let lookup = |id: u32| (id == 5).then_some(schema);
+    assert!(matches!(
+        codec::decode(&[], lookup),
+        Err(AvroError::Framing(_))
+    ));
+    assert!(matches!(
+        codec::decode(&[0, 0, 0], lookup),
+        Err(AvroError::Framing(_))
+    ));
+    let mut bad_magic = bytes.clone();
+    bad_magic[0] = 1;
+    assert!(matches!(
+        codec::decode(&bad_magic, lookup),
+        Err(AvroError::Framing(_))
+    ));
+    let mut other_id = bytes.clone();
+    other_id[4] = 6;
+    assert!(matches!(
+        codec::decode(&other_id, lookup),
+        Err(AvroError::UnknownSchemaId(6))
+    ));
+    assert!(matches!(
+        codec::decode(&bytes, |_| None),
+        Err(AvroError::UnknownSchemaId(5))
+    ));
+    let mut trailing = bytes.clone();
+    trailing.extend_from_slice(&[1, 2]);
+    assert!(matches!(
+        codec::decode(&trailing, lookup),
+        Err(AvroError::TrailingBytes(2))
+    ));
+    let truncated = &bytes[..bytes.len() - 2];
+    assert!(matches!(
+        codec::decode(truncated, lookup),
+        Err(AvroError::Avro(_))
+    ));
+}
+
+#[test]
+fn payloads_that_do_not_fit_the_schema_are_rejected_with_the_field_path() {
+    let base = stored(
+        &OrgEvent::MemberAdded {
+            user_id: "u".into(),
+            roles: vec![],
+        },
+        1,
+    );
+    let cases = [
+        (json!({ "user_id": "u" }), "payload.roles"),
+        (
+            json!({ "user_id": "u", "roles": [], "extra": 1 }),
+            "payload.extra",
+        ),
+        (json!({ "user_id": 1, "roles": [] }), "payload.user_id"),
+        (
+            json!({ "user_id": "u", "roles": ["a", 2] }),
+            "payload.roles[1]",
+        ),
+        (json!("not an object"), "payload"),
+    ];
+    for (payload, expected_path) in cases {
+        let mut event = base.clone();
+        event.payload = payload.clone();
+        match codec::encode(&event, 1) {
+            Err(AvroError::Mismatch { record, path, .. }) => {
+                assert_eq!(record, "castellan.events.org.MemberAdded");
+                assert_eq!(path, expected_path, "{payload}");
+            }
+            other => panic!("{payload}: {other:?}"),
+        }
+    }
+    let mut event = stored(
+        &OrgEvent::DomainVerificationAdded {
+            domain: "d".into(),
+            validation_type: castellan_core::org::DomainValidationType::Dns,
+            token: "t".into(),
+        },
+        1,
+    );
+    event.payload["validation_type"] = json!("Smtp");
+    assert!(
+        matches!(codec::encode(&event, 1), Err(AvroError::Mismatch { path, .. }) if path == "payload.validation_type")
+    );
+    // revision is an Avro int: an i16 always fits; sequence and position are longs.
+    let mut event = stored(&OrgEvent::Deactivated {}, 1);
+    event.sequence = i64::MAX;
+    event.position = castellan_core::Position(i64::MIN);
+    event.created_at = castellan_core::clock::Timestamp(-1);
+    event.revision = i16::MIN;
+    assert_eq!(round_trip(&event), event);
+}
+
+#[test]
+fn serde_defaults_are_avro_defaults() {
+    // Older ledger JSON without the profile's optional fields or the optional password hash.
+    let mut event = stored(&user_samples()[1], 1);
+    event.payload = json!({
+        "username": "grace",
+        "profile": { "given_name": "Grace", "family_name": "Hopper" },
+        "email": "grace@example.com",
+        "email_verified": false,
+        "password_change_required": true,
+    });
+    let back = round_trip(&event);
+    assert_eq!(back.payload["profile"]["display_name"], json!(""));
+    assert_eq!(back.payload["password_hash"], json!(null));
+    assert_eq!(
+        event::decode::<UserEvent>(&back).unwrap(),
+        event::decode::<UserEvent>(&event).unwrap()
+    );
+}
+
+#[test]
+fn a_null_payload_is_an_empty_payload_record() {
+    let mut event = stored(&OrgEvent::Reactivated {}, 1);
+    assert_eq!(event.payload, json!({}));
+    event.payload = serde_json::Value::Null;
+    assert_eq!(round_trip(&event).payload, json!({}));
+}
+
+#[test]
+fn encoding_with_a_schema_of_another_event_type_is_refused() {
+    let event = stored(
+        &OrgEvent::Added {
+            name: "ACME".into(),
+        },
+        1,
+    );
+    let other = catalog::event_schema("org", "org.changed").unwrap();
+    assert!(matches!(
+        codec::encode_with(&event, other, 1),
+        Err(AvroError::EventTypeMismatch { .. })
+    ));
+}
