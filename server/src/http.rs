@@ -6,11 +6,12 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use castellan_api::state::AppState;
+use castellan_schemas::registry::EmbeddedRegistry;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 #[derive(Clone)]
@@ -19,17 +20,46 @@ struct DebugState {
     metrics: Option<PrometheusHandle>,
 }
 
-pub fn router(app: AppState, ready: Arc<AtomicBool>, metrics: Option<PrometheusHandle>) -> Router {
-    let debug = Router::new()
+/// The process's HTTP surface: the APIs (when this process runs the `api` role), the read-only
+/// schema registry (when Castellan serves its own), health and metrics.
+pub fn router(
+    app: Option<AppState>,
+    registry: Option<Arc<EmbeddedRegistry>>,
+    ready: Arc<AtomicBool>,
+    metrics: Option<PrometheusHandle>,
+) -> Router {
+    let mut router = Router::new()
         .route("/debug/healthz", get(|| async { "ok" }))
         .route("/debug/ready", get(readiness))
         .route("/debug/metrics", get(render_metrics))
         .with_state(DebugState { ready, metrics });
-    castellan_api::router()
-        .with_state(app)
-        .merge(debug)
+    if let Some(app) = app {
+        router = router.merge(castellan_api::router().with_state(app));
+    }
+    if let Some(registry) = registry {
+        let registry_routes = Router::new()
+            .route("/subjects", get(schema_registry))
+            .route("/subjects/{*rest}", get(schema_registry))
+            .route("/schemas/{*rest}", get(schema_registry))
+            .route("/config", get(schema_registry))
+            .with_state(registry);
+        router = router.merge(registry_routes);
+    }
+    router
         .layer(axum::extract::DefaultBodyLimit::max(1_000_000))
         .layer(middleware::from_fn(record_request))
+}
+
+/// Confluent's read-only schema-registry API, answered by the embedded registry.
+async fn schema_registry(State(registry): State<Arc<EmbeddedRegistry>>, uri: Uri) -> Response {
+    let answer = registry.handle("GET", uri.path());
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, axum::Json(answer.body)).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(castellan_schemas::registry::REGISTRY_CONTENT_TYPE),
+    );
+    response
 }
 
 async fn readiness(State(state): State<DebugState>) -> Response {

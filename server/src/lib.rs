@@ -4,6 +4,7 @@
 
 pub mod bootstrap;
 pub mod config;
+pub mod distributed;
 pub mod http;
 pub mod storage;
 
@@ -33,6 +34,10 @@ pub enum ServerError {
     Listen { port: u16, source: std::io::Error },
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("event stream: {0}")]
+    Stream(String),
 }
 
 /// The process's parts, wired together.
@@ -73,8 +78,59 @@ pub async fn setup(config: &Config, with_instance: bool) -> Result<(), ServerErr
     Ok(())
 }
 
-/// `castellan start`: serves until `shutdown` turns true, then drains and returns.
+/// `castellan start`: serves until `shutdown` turns true, then drains and returns. With Kafka
+/// configured, runs the distributed roles; otherwise everything in one process (embedded).
 pub async fn start(
+    config: Config,
+    metrics: Option<PrometheusHandle>,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), ServerError> {
+    if config.distributed() {
+        start_distributed(config, metrics, shutdown).await
+    } else {
+        start_embedded(config, metrics, shutdown).await
+    }
+}
+
+async fn start_distributed(
+    config: Config,
+    metrics: Option<PrometheusHandle>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), ServerError> {
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", config.port))
+        .await
+        .map_err(|source| ServerError::Listen {
+            port: config.port,
+            source,
+        })?;
+    let parts = distributed::connect(&config).await?;
+    let workers = distributed::spawn_workers(&config, &parts, &shutdown).await?;
+    let app = if config.has_role("api") {
+        let (app, writer) = distributed::app_state(&config, &parts);
+        bootstrap::ensure_first_instance(&writer, &config).await?;
+        Some(app)
+    } else {
+        None
+    };
+    let ready = Arc::new(AtomicBool::new(false));
+    let router = http::router(app, Some(parts.registry.clone()), ready.clone(), metrics);
+    ready.store(true, Ordering::Release);
+    tracing::info!(port = config.port, roles = ?config.roles, "castellan (distributed) is ready");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await
+        .map_err(ServerError::Serve)?;
+    ready.store(false, Ordering::Release);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    tracing::info!("castellan stopped");
+    Ok(())
+}
+
+async fn start_embedded(
     config: Config,
     metrics: Option<PrometheusHandle>,
     mut shutdown: watch::Receiver<bool>,
@@ -101,7 +157,7 @@ pub async fn start(
             ..ApiConfig::default()
         },
     };
-    let router = http::router(app, ready.clone(), metrics);
+    let router = http::router(Some(app), None, ready.clone(), metrics);
     ready.store(true, Ordering::Release);
     tracing::info!(port = config.port, domain = %config.external_domain, "castellan is ready");
     axum::serve(listener, router)
