@@ -58,7 +58,10 @@ impl StreamReader {
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
             .set("isolation.level", "read_committed")
-            .set("session.timeout.ms", "10000")
+            // A crashed reader's partitions move to the others after this long (Kafka's minimum):
+            // it bounds how stale a read can be after a reader dies.
+            .set("session.timeout.ms", "6000")
+            .set("heartbeat.interval.ms", "1500")
             .set("partition.assignment.strategy", "cooperative-sticky")
             .create()
             .map_err(unavailable)?;

@@ -178,7 +178,8 @@ pub fn app_state(config: &Config, parts: &Parts) -> (AppState, Arc<Writer>) {
         clock,
         config: ApiConfig {
             validate_org_domains: config.domain_policy.validate_org_domains,
-            ..ApiConfig::default()
+            // Long enough to ride out a reader's crash (session timeout 6 s + rebalance).
+            consistency_timeout: Duration::from_secs(15),
         },
     };
     (app, writer)

@@ -11,6 +11,7 @@
 mod e2e {
     pub mod support;
 
+    mod distributed;
     mod embedded;
     mod errors;
     mod lifecycle;
