@@ -139,7 +139,7 @@ async fn split_roles_keep_every_write_through_a_reader_crash() {
         assert_eq!(status, 200);
         assert_eq!(
             names(&found),
-            [name.clone()],
+            std::slice::from_ref(&name),
             "org {n} not visible right after its write"
         );
         expected.push(name);
