@@ -1,5 +1,8 @@
 # Builds the castellan binary and runs it on a slim Debian image.
 FROM rust:1.95-bookworm AS build
+# librdkafka is built from source by the rdkafka crate (cmake; it includes curl's headers).
+RUN apt-get update && apt-get install -y --no-install-recommends cmake libcurl4-openssl-dev zlib1g-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked -p castellan-server --bin castellan
