@@ -7,6 +7,14 @@
 //! written by a newer one, in whatever order the writes arrive: replays are harmless, and the
 //! writes of one `apply` commute. Nothing here ever writes without an explicit timestamp.
 
+mod errors;
+mod schema;
+mod write;
+
+use errors::{decode, execution, new_session, next_row, pager, prepare, schema_agreement};
+use schema::{quote_keyspace, schema_statements};
+use write::Write;
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -17,23 +25,16 @@ use futures_util::{StreamExt as _, TryStreamExt as _};
 use scylla::client::execution_profile::ExecutionProfile;
 use scylla::client::session::Session;
 use scylla::client::session_builder::SessionBuilder;
-use scylla::errors::{
-    ConnectionPoolError, DbError, ExecutionError, NewSessionError, NextPageError, NextRowError,
-    PagerExecutionError, PrepareError, RequestAttemptError, RequestError, SchemaAgreementError,
-    SerializationError,
-};
-use scylla::serialize::row::{RowSerializationContext, SerializeRow};
-use scylla::serialize::writers::RowWriter;
 use scylla::statement::batch::{Batch, BatchType};
 use scylla::statement::prepared::PreparedStatement;
 use tokio::sync::OnceCell;
 
 pub use scylla::statement::Consistency;
 
-use crate::store::{Columns, PositionedOp, ReadError, ReadStore, Row, RowOp};
+use crate::store::{Columns, PositionedOp, ReadError, ReadStore, Row};
 
 /// The schema, with `${keyspace}` and `${replication}` placeholders (see the file's header).
-const SCHEMA: &str = include_str!("../../schemas/cql/0001_read_store.cql");
+const SCHEMA: &str = include_str!("../../../schemas/cql/0001_read_store.cql");
 
 /// How the keyspace is replicated when `migrate` creates it. An existing keyspace is left as it
 /// is (change it with `ALTER KEYSPACE` and a repair).
@@ -405,200 +406,6 @@ impl ReadStore for ScyllaReadStore {
     }
 }
 
-/// One CQL write, with the values of its prepared statement.
-enum Write<'a> {
-    Upsert {
-        position: i64,
-        table: &'a str,
-        partition: &'a str,
-        clustering: &'a str,
-        /// Column name → the value's JSON text.
-        cols: BTreeMap<&'a str, String>,
-    },
-    /// An Upsert that names no column: it still creates (or touches) the row.
-    Touch {
-        position: i64,
-        table: &'a str,
-        partition: &'a str,
-        clustering: &'a str,
-    },
-    Delete {
-        position: i64,
-        table: &'a str,
-        partition: &'a str,
-        clustering: &'a str,
-    },
-    DeletePartition {
-        position: i64,
-        table: &'a str,
-        partition: &'a str,
-    },
-    Checkpoint {
-        position: i64,
-        projection: &'a str,
-    },
-}
-
-impl<'a> Write<'a> {
-    fn from_op(positioned: &'a PositionedOp) -> Self {
-        let position = positioned.position.0;
-        match &positioned.op {
-            RowOp::Upsert {
-                table,
-                partition,
-                clustering,
-                columns,
-            } if columns.is_empty() => Write::Touch {
-                position,
-                table,
-                partition,
-                clustering,
-            },
-            RowOp::Upsert {
-                table,
-                partition,
-                clustering,
-                columns,
-            } => Write::Upsert {
-                position,
-                table,
-                partition,
-                clustering,
-                cols: columns
-                    .iter()
-                    .map(|(name, value)| (name.as_str(), value.to_string()))
-                    .collect(),
-            },
-            RowOp::Delete {
-                table,
-                partition,
-                clustering,
-            } => Write::Delete {
-                position,
-                table,
-                partition,
-                clustering,
-            },
-            RowOp::DeletePartition { table, partition } => Write::DeletePartition {
-                position,
-                table,
-                partition,
-            },
-        }
-    }
-
-    fn statement<'s>(&self, statements: &'s Statements) -> &'s PreparedStatement {
-        match self {
-            Write::Upsert { .. } => &statements.upsert,
-            Write::Touch { .. } => &statements.touch,
-            Write::Delete { .. } => &statements.delete,
-            Write::DeletePartition { .. } => &statements.delete_partition,
-            Write::Checkpoint { .. } => &statements.checkpoint_write,
-        }
-    }
-
-    /// The CQL partition the write lands in (`("", projection)` for a checkpoint).
-    fn partition_key(&self) -> (&'a str, &'a str) {
-        match self {
-            Write::Upsert {
-                table, partition, ..
-            }
-            | Write::Touch {
-                table, partition, ..
-            }
-            | Write::Delete {
-                table, partition, ..
-            }
-            | Write::DeletePartition {
-                table, partition, ..
-            } => (table, partition),
-            Write::Checkpoint { projection, .. } => ("", projection),
-        }
-    }
-
-    /// A generous estimate of the mutation's size (keys, values, cell overheads).
-    fn estimated_bytes(&self) -> usize {
-        const OVERHEAD: usize = 48;
-        match self {
-            Write::Upsert {
-                table,
-                partition,
-                clustering,
-                cols,
-                ..
-            } => {
-                OVERHEAD
-                    + table.len()
-                    + partition.len()
-                    + clustering.len()
-                    + cols
-                        .iter()
-                        .map(|(name, value)| name.len() + value.len() + 24)
-                        .sum::<usize>()
-            }
-            Write::Touch {
-                table,
-                partition,
-                clustering,
-                ..
-            }
-            | Write::Delete {
-                table,
-                partition,
-                clustering,
-                ..
-            } => OVERHEAD + table.len() + partition.len() + clustering.len(),
-            Write::DeletePartition {
-                table, partition, ..
-            } => OVERHEAD + table.len() + partition.len(),
-            Write::Checkpoint { projection, .. } => OVERHEAD + projection.len(),
-        }
-    }
-}
-
-impl SerializeRow for Write<'_> {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        match self {
-            Write::Upsert {
-                position,
-                table,
-                partition,
-                clustering,
-                cols,
-            } => (position, cols, position, table, partition, clustering).serialize(ctx, writer),
-            Write::Touch {
-                position,
-                table,
-                partition,
-                clustering,
-            } => (position, position, table, partition, clustering).serialize(ctx, writer),
-            Write::Delete {
-                position,
-                table,
-                partition,
-                clustering,
-            } => (position, table, partition, clustering).serialize(ctx, writer),
-            Write::DeletePartition {
-                position,
-                table,
-                partition,
-            } => (position, table, partition).serialize(ctx, writer),
-            Write::Checkpoint {
-                position,
-                projection,
-            } => (position, position, projection).serialize(ctx, writer),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        false
-    }
-}
-
 fn to_row(
     clustering: String,
     cols: Option<BTreeMap<String, String>>,
@@ -616,180 +423,6 @@ fn to_row(
         columns,
         position: Position(position),
     })
-}
-
-/// Validates a keyspace name (letters, digits, `_`; at most 48, as Cassandra requires) and quotes
-/// it, so its case is kept.
-fn quote_keyspace(name: &str) -> Result<String, ReadError> {
-    let valid = !name.is_empty()
-        && name.len() <= 48
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if valid {
-        Ok(format!("\"{name}\""))
-    } else {
-        Err(ReadError::Backend(format!(
-            "invalid keyspace name {name:?}: use 1 to 48 ASCII letters, digits or underscores"
-        )))
-    }
-}
-
-/// The statements of a schema file: comment lines dropped, split at semicolons outside string
-/// literals.
-fn schema_statements(schema: &str) -> Vec<String> {
-    let mut statements = Vec::new();
-    let mut current = String::new();
-    let mut in_string = false;
-    for line in schema.lines() {
-        if !in_string && line.trim_start().starts_with("--") {
-            continue;
-        }
-        for c in line.chars() {
-            match c {
-                ';' if !in_string => statements.push(std::mem::take(&mut current)),
-                '\'' => {
-                    // A doubled quote inside a literal toggles twice: still inside.
-                    in_string = !in_string;
-                    current.push(c);
-                }
-                _ => current.push(c),
-            }
-        }
-        current.push('\n');
-    }
-    statements.push(current);
-    statements
-        .iter()
-        .map(|statement| statement.trim())
-        .filter(|statement| !statement.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-// Error mapping: what a retry may cure (no connection, timeouts, overload) is `Unavailable`;
-// everything else (bad CQL, schema mismatch, undecodable data) is `Backend`.
-
-fn classify(unavailable: bool, error: impl std::fmt::Display) -> ReadError {
-    if unavailable {
-        ReadError::Unavailable(format!("cassandra: {error}"))
-    } else {
-        ReadError::Backend(format!("cassandra: {error}"))
-    }
-}
-
-fn db_unavailable(error: &DbError) -> bool {
-    matches!(
-        error,
-        DbError::Unavailable { .. }
-            | DbError::Overloaded
-            | DbError::IsBootstrapping
-            | DbError::ReadTimeout { .. }
-            | DbError::WriteTimeout { .. }
-            | DbError::RateLimitReached { .. }
-    )
-}
-
-fn attempt_unavailable(error: &RequestAttemptError) -> bool {
-    match error {
-        RequestAttemptError::BrokenConnectionError(_)
-        | RequestAttemptError::UnableToAllocStreamId => true,
-        RequestAttemptError::DbError(db, _) => db_unavailable(db),
-        _ => false,
-    }
-}
-
-fn pool_unavailable(_: &ConnectionPoolError) -> bool {
-    true
-}
-
-fn prepare_unavailable(error: &PrepareError) -> bool {
-    match error {
-        PrepareError::ConnectionPoolError(pool) => pool_unavailable(pool),
-        PrepareError::AllAttemptsFailed { first_attempt } => attempt_unavailable(first_attempt),
-        _ => false,
-    }
-}
-
-fn request_unavailable(error: &RequestError) -> bool {
-    match error {
-        RequestError::EmptyPlan
-        | RequestError::ConnectionPoolError(_)
-        | RequestError::RequestTimeout(_) => true,
-        RequestError::LastAttemptError(attempt) => attempt_unavailable(attempt),
-        _ => false,
-    }
-}
-
-fn schema_agreement_unavailable(error: &SchemaAgreementError) -> bool {
-    match error {
-        SchemaAgreementError::ConnectionPoolError(_)
-        | SchemaAgreementError::Timeout(_)
-        | SchemaAgreementError::RequiredHostAbsent(_) => true,
-        SchemaAgreementError::PrepareError(prepare) => prepare_unavailable(prepare),
-        SchemaAgreementError::RequestError(attempt) => attempt_unavailable(attempt),
-        _ => false,
-    }
-}
-
-fn next_page_unavailable(error: &NextPageError) -> bool {
-    match error {
-        NextPageError::RequestFailure(request) => request_unavailable(request),
-        _ => false,
-    }
-}
-
-fn execution(error: ExecutionError) -> ReadError {
-    let unavailable = match &error {
-        ExecutionError::EmptyPlan
-        | ExecutionError::ConnectionPoolError(_)
-        | ExecutionError::RequestTimeout(_)
-        | ExecutionError::MetadataError(_) => true,
-        ExecutionError::LastAttemptError(attempt) => attempt_unavailable(attempt),
-        ExecutionError::PrepareError(prepare) => prepare_unavailable(prepare),
-        ExecutionError::SchemaAgreementError(agreement) => schema_agreement_unavailable(agreement),
-        _ => false,
-    };
-    classify(unavailable, error)
-}
-
-fn prepare(error: PrepareError) -> ReadError {
-    classify(prepare_unavailable(&error), error)
-}
-
-fn pager(error: PagerExecutionError) -> ReadError {
-    let unavailable = match &error {
-        PagerExecutionError::PrepareError(prepare) => prepare_unavailable(prepare),
-        PagerExecutionError::NextPageError(page) => next_page_unavailable(page),
-        PagerExecutionError::SchemaAgreementError(agreement) => {
-            schema_agreement_unavailable(agreement)
-        }
-        PagerExecutionError::MetadataError(_) => true,
-        _ => false,
-    };
-    classify(unavailable, error)
-}
-
-fn next_row(error: NextRowError) -> ReadError {
-    let unavailable = match &error {
-        NextRowError::NextPageError(page) => next_page_unavailable(page),
-        _ => false,
-    };
-    classify(unavailable, error)
-}
-
-fn schema_agreement(error: SchemaAgreementError) -> ReadError {
-    classify(schema_agreement_unavailable(&error), error)
-}
-
-fn new_session(error: NewSessionError) -> ReadError {
-    let unavailable = matches!(
-        error,
-        NewSessionError::FailedToResolveAnyHostname(_) | NewSessionError::MetadataError(_)
-    );
-    classify(unavailable, error)
-}
-
-fn decode(error: impl std::fmt::Display) -> ReadError {
-    ReadError::Backend(format!("cassandra: undecodable result: {error}"))
 }
 
 #[cfg(test)]
