@@ -47,6 +47,7 @@ macro_rules! ledger_contract_suite {
             basics::head_tracks_the_last_position_and_appended_fires,
             basics::migrate_is_idempotent,
             basics::checkpoints_persist_and_never_move_backwards,
+            basics::leadership_is_exclusive_until_released,
             unique::claim_is_case_insensitive_and_a_violation_writes_nothing,
             unique::release_then_claim_again,
             unique::release_and_claim_in_one_batch,

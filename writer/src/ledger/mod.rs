@@ -153,9 +153,21 @@ pub trait Ledger: Send + Sync + 'static {
     /// checkpoint never moves backwards.
     async fn store_checkpoint(&self, name: &str, position: Position) -> Result<(), LedgerError>;
 
+    /// Tries to become the one holder of `name` among all processes that share this ledger (the
+    /// relay uses it so only one relay publishes). `None` if another holds it. The returned guard
+    /// keeps the lead until it is dropped or, for PostgreSQL, its session ends.
+    async fn try_lead(&self, name: &str) -> Result<Option<Box<dyn Leadership>>, LedgerError>;
+
     /// Changes whenever this process appends; tailers wake on it and also poll for writes made
     /// by other processes.
     fn appended(&self) -> watch::Receiver<Position>;
+}
+
+/// A held lead (see [`Ledger::try_lead`]).
+#[async_trait]
+pub trait Leadership: Send + Sync {
+    /// Whether the lead is still held (false once the session that holds it is gone).
+    async fn is_held(&self) -> bool;
 }
 
 /// Checks a batch's shape before any I/O.

@@ -319,6 +319,28 @@ impl Ledger for PostgresLedger {
         Ok(())
     }
 
+    async fn try_lead(
+        &self,
+        name: &str,
+    ) -> Result<Option<Box<dyn super::Leadership>>, LedgerError> {
+        // A session-level advisory lock on a connection of its own: it lives exactly as long as
+        // that session, so a crashed leader's lock is released by PostgreSQL itself.
+        let mut connection = self.pool.acquire().await.map_err(map_error)?.detach();
+        let acquired: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 7))")
+                .bind(name)
+                .fetch_one(&mut connection)
+                .await
+                .map_err(map_error)?;
+        if !acquired {
+            let _ = sqlx::Connection::close(connection).await;
+            return Ok(None);
+        }
+        Ok(Some(Box::new(PgLeadership {
+            connection: tokio::sync::Mutex::new(connection),
+        })))
+    }
+
     fn appended(&self) -> watch::Receiver<Position> {
         self.appended.subscribe()
     }
@@ -466,5 +488,21 @@ fn map_error(error: sqlx::Error) -> LedgerError {
         LedgerError::Unavailable(error.to_string())
     } else {
         LedgerError::Backend(error.to_string())
+    }
+}
+
+/// A lead held as a session-level advisory lock on a dedicated connection.
+struct PgLeadership {
+    connection: tokio::sync::Mutex<sqlx::PgConnection>,
+}
+
+#[async_trait]
+impl super::Leadership for PgLeadership {
+    async fn is_held(&self) -> bool {
+        let mut connection = self.connection.lock().await;
+        sqlx::query("SELECT 1")
+            .execute(&mut *connection)
+            .await
+            .is_ok()
     }
 }

@@ -66,6 +66,8 @@ pub struct SqliteLedger {
     /// Reads; the writer pool itself for an in-memory ledger.
     reader: SqlitePool,
     appended: Arc<watch::Sender<Position>>,
+    /// Leads held in this process (an embedded ledger has no other processes that lead).
+    leads: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl SqliteLedger {
@@ -119,6 +121,7 @@ impl SqliteLedger {
             writer,
             reader,
             appended: Arc::new(appended),
+            leads: Arc::default(),
         }
     }
 
@@ -287,6 +290,23 @@ impl Ledger for SqliteLedger {
         Ok(())
     }
 
+    async fn try_lead(
+        &self,
+        name: &str,
+    ) -> Result<Option<Box<dyn super::Leadership>>, LedgerError> {
+        let mut leads = self
+            .leads
+            .lock()
+            .map_err(|_| LedgerError::Backend("lead table poisoned".into()))?;
+        if !leads.insert(name.to_owned()) {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(LocalLeadership {
+            name: name.to_owned(),
+            leads: self.leads.clone(),
+        })))
+    }
+
     fn appended(&self) -> watch::Receiver<Position> {
         self.appended.subscribe()
     }
@@ -424,5 +444,26 @@ fn map_error(error: sqlx::Error) -> LedgerError {
         LedgerError::Unavailable(error.to_string())
     } else {
         LedgerError::Backend(error.to_string())
+    }
+}
+
+/// A lead held in this process; released on drop.
+struct LocalLeadership {
+    name: String,
+    leads: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+#[async_trait]
+impl super::Leadership for LocalLeadership {
+    async fn is_held(&self) -> bool {
+        true
+    }
+}
+
+impl Drop for LocalLeadership {
+    fn drop(&mut self) {
+        if let Ok(mut leads) = self.leads.lock() {
+            leads.remove(&self.name);
+        }
     }
 }

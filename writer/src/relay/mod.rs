@@ -2,7 +2,8 @@
 //! durable checkpoint. Delivery is at-least-once (a crash between publishing and checkpointing
 //! publishes a batch again); consumers apply events idempotently, so the effect is exactly once.
 //!
-//! Run one relay per ledger: two would both publish every event (still correct, twice the work).
+//! Several relays may run for availability: they elect one leader through the ledger
+//! ([`Ledger::try_lead`]); the others wait on standby and take over when the leader's session ends.
 
 pub mod kafka;
 
@@ -31,6 +32,9 @@ pub enum RelayError {
 pub trait EventSink: Send + Sync + 'static {
     async fn publish(&self, events: &[Event]) -> Result<(), RelayError>;
 }
+
+/// How often a standby relay tries to take the lead, and a leader checks it still has it.
+const STANDBY_INTERVAL: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Debug)]
 pub struct RelayConfig {
@@ -91,11 +95,39 @@ impl Relay {
         Ok(self.ledger.load_checkpoint(&self.config.name).await?)
     }
 
-    /// Publishes until `shutdown` turns true. Failures are retried with a growing pause.
+    /// Publishes until `shutdown` turns true, while it leads. Failures are retried with a growing
+    /// pause; a lost lead is sought again.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let mut appended = self.ledger.appended();
         let mut backoff = Duration::from_millis(100);
+        let mut lead: Option<Box<dyn crate::ledger::Leadership>> = None;
+        let mut checked = std::time::Instant::now();
         while !*shutdown.borrow() {
+            if lead.is_none() {
+                match self.ledger.try_lead(&self.config.name).await {
+                    Ok(Some(held)) => {
+                        tracing::info!(relay = %self.config.name, "this relay leads");
+                        lead = Some(held);
+                    }
+                    Ok(None) | Err(_) => {
+                        // Another relay leads (or the ledger is away): stand by.
+                        tokio::select! {
+                            _ = tokio::time::sleep(STANDBY_INTERVAL) => {}
+                            _ = shutdown.changed() => {}
+                        }
+                        continue;
+                    }
+                }
+            } else if checked.elapsed() >= STANDBY_INTERVAL {
+                checked = std::time::Instant::now();
+                if let Some(held) = &lead {
+                    if !held.is_held().await {
+                        tracing::warn!(relay = %self.config.name, "lost the lead");
+                        lead = None;
+                        continue;
+                    }
+                }
+            }
             match self.step().await {
                 Ok(published) if published > 0 => {
                     backoff = Duration::from_millis(100);

@@ -421,3 +421,29 @@ pub async fn checkpoints_persist_and_never_move_backwards<L: TestLedger>(ledger:
     );
     assert_eq!(ledger.load_checkpoint("other").await.unwrap(), Position(7));
 }
+
+pub async fn leadership_is_exclusive_until_released<L: TestLedger>(ledger: Arc<L>) {
+    let first = ledger
+        .try_lead("relay")
+        .await
+        .unwrap()
+        .expect("the first claim leads");
+    assert!(first.is_held().await);
+    assert!(
+        ledger.try_lead("relay").await.unwrap().is_none(),
+        "a second claim must wait"
+    );
+    let other = ledger.try_lead("another-role").await.unwrap();
+    assert!(other.is_some(), "leads are per name");
+    drop(first);
+    // PostgreSQL releases the lock when the session closes, which happens just after the drop.
+    let mut again = None;
+    for _ in 0..100 {
+        again = ledger.try_lead("relay").await.unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "a released lead can be taken again");
+}
