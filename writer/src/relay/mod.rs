@@ -120,12 +120,14 @@ impl Relay {
                 }
             } else if checked.elapsed() >= STANDBY_INTERVAL {
                 checked = std::time::Instant::now();
-                if let Some(held) = &lead {
-                    if !held.is_held().await {
-                        tracing::warn!(relay = %self.config.name, "lost the lead");
-                        lead = None;
-                        continue;
-                    }
+                let held = match &lead {
+                    Some(held) => held.is_held().await,
+                    None => false,
+                };
+                if !held {
+                    tracing::warn!(relay = %self.config.name, "lost the lead");
+                    lead = None;
+                    continue;
                 }
             }
             match self.step().await {
