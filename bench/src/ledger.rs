@@ -88,7 +88,15 @@ async fn run_all(
 
     push(sequential(backend, &ledger, config.events).await?);
     for batch_size in [10, 100] {
-        push(batched(backend, &ledger, batch_size, config.batch_appends(batch_size)).await?);
+        push(
+            batched(
+                backend,
+                &ledger,
+                batch_size,
+                config.batch_appends(batch_size),
+            )
+            .await?,
+        );
     }
     for tasks in [1, 4, 16] {
         push(concurrent(backend, &ledger, tasks, config.events).await?);
@@ -100,7 +108,7 @@ async fn run_all(
 fn print_result(result: &LedgerResult) {
     let mut latencies = result.latencies.clone();
     println!(
-        "  {:<8} {:<34} {:>6} appends {:>7} events in {:>7.2}s = {:>7} events/s, p50 {} ms, p99 {} ms {}",
+        "  {:<8} {:<44} {:>6} appends {:>7} events in {:>7.2}s = {:>7} events/s, p50 {} ms, p99 {} ms {}",
         result.backend,
         result.scenario,
         result.appends,
@@ -268,7 +276,10 @@ async fn contended(
                 loop {
                     attempts += 1;
                     let n = u64::try_from(expected).unwrap_or_default();
-                    match ledger.append(batch("contended", expected, vec![event(n)])).await {
+                    match ledger
+                        .append(batch("contended", expected, vec![event(n)]))
+                        .await
+                    {
                         Ok(appended) => {
                             expected = appended
                                 .events

@@ -1,1 +1,264 @@
-fn main() {}
+//! `castellan-bench`: measures ledger append throughput and the API's organization calls, prints
+//! the figures and appends them, with the machine they were measured on, to
+//! `docs/benchmarks.md`. See `bench/README.md`.
+
+mod api;
+mod ledger;
+mod pg;
+mod pipeline;
+mod report;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "castellan-bench",
+    version,
+    about = "Measures Castellan's ledger and API throughput and records the figures"
+)]
+struct Cli {
+    #[command(subcommand)]
+    scenario: Scenario,
+
+    /// A PostgreSQL server URL with the right to create databases (e.g.
+    /// postgres://castellan:castellan@127.0.0.1:55432/postgres). Each measurement creates a fresh
+    /// `castellan_bench_<random>` database there and drops it afterwards. Without it, the
+    /// PostgreSQL measurements are skipped.
+    #[arg(
+        long,
+        global = true,
+        env = "CASTELLAN_TEST_POSTGRES_URL",
+        hide_env_values = true
+    )]
+    postgres_url: Option<String>,
+
+    /// Events per ledger scenario (sequential and concurrent ones; the batch and contended
+    /// scenarios derive theirs from it).
+    #[arg(long, global = true, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(16..))]
+    events: u64,
+
+    /// Seconds each API measurement (one call at one concurrency) runs.
+    #[arg(long, global = true, default_value_t = 8.0)]
+    duration: f64,
+
+    /// The `castellan` binary [default: target/release/castellan if it exists, else
+    /// target/debug/castellan].
+    #[arg(long, global = true)]
+    castellan_bin: Option<PathBuf>,
+
+    /// Where temporary SQLite ledgers and data directories go [default: the system temp dir].
+    #[arg(long, global = true)]
+    tmp_dir: Option<PathBuf>,
+
+    /// The results file [default: docs/benchmarks.md in the repository].
+    #[arg(long, global = true)]
+    output: Option<PathBuf>,
+
+    /// Kafka bootstrap servers for the pipeline scenario.
+    #[arg(long, global = true, env = "CASTELLAN_TEST_KAFKA_BROKERS")]
+    kafka_brokers: Option<String>,
+
+    /// Cassandra/ScyllaDB nodes (host:port,...) for the pipeline scenario.
+    #[arg(long, global = true, env = "CASTELLAN_TEST_CASSANDRA_NODES")]
+    cassandra_nodes: Option<String>,
+
+    /// Events per second written during the pipeline's lag measurement.
+    #[arg(long, global = true, default_value_t = 200)]
+    rate: u32,
+
+    /// Print the figures but do not append them to the results file.
+    #[arg(long, global = true)]
+    no_record: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+enum Scenario {
+    /// Ledger append throughput (SQLite, and PostgreSQL if a URL is given).
+    Ledger,
+    /// AddOrganization / ListOrganizations against the real `castellan` binary.
+    Api,
+    /// Ledger and API (not the pipeline, which needs Kafka and Cassandra).
+    All,
+    /// The distributed pipeline: relay and reader throughput, end-to-end lag. Needs
+    /// --postgres-url, --kafka-brokers and --cassandra-nodes (or the CASTELLAN_TEST_* variables).
+    Pipeline,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if !(cli.duration.is_finite() && cli.duration > 0.0) {
+        return Err("--duration must be a positive number of seconds".into());
+    }
+    let tmp_base = cli.tmp_dir.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&tmp_base)?;
+    let env = report::Environment::capture(&tmp_base);
+    println!("castellan-bench ({} build)", env.bench_profile);
+    println!("load average before the run: {}", env.load_before);
+    if let Some(busy) = env.cpu_busy_before {
+        println!("CPU busy in the second before the run: {busy:.0}%");
+    }
+
+    let started = Instant::now();
+    let mut results = report::RunResults::default();
+    if let Some(url) = &cli.postgres_url {
+        match pg::server_settings(url).await {
+            Ok(settings) => results.postgres_settings = Some(settings),
+            Err(error) => failed(&mut results, "reading the PostgreSQL settings", &error),
+        }
+    } else {
+        let note = "PostgreSQL skipped: no --postgres-url and no CASTELLAN_TEST_POSTGRES_URL";
+        println!("{note}");
+        results.notes.push(note.into());
+    }
+
+    if matches!(cli.scenario, Scenario::Ledger | Scenario::All) {
+        run_ledger(&cli, &tmp_base, &mut results).await;
+    }
+    if matches!(cli.scenario, Scenario::Api | Scenario::All) {
+        run_api(&cli, &tmp_base, &mut results).await;
+    }
+    if cli.scenario == Scenario::Pipeline {
+        run_pipeline(&cli, &tmp_base, &mut results).await;
+    }
+
+    let wall = started.elapsed();
+    let load_after = report::load_average();
+    let section = report::section(&env, &mut results, &load_after, wall)?;
+    println!("load average after the run: {load_after}");
+    println!("wall time: {:.0} s", wall.as_secs_f64());
+    if cli.no_record {
+        println!("\n{section}");
+        println!("(--no-record: not written)");
+    } else {
+        let output = cli.output.clone().unwrap_or_else(|| {
+            report::repo_root()
+                .unwrap_or_default()
+                .join("docs")
+                .join("benchmarks.md")
+        });
+        report::append(&output, &section)?;
+        println!("results appended to {}", output.display());
+    }
+    if results.failed {
+        return Err("some measurements failed (see the notes above)".into());
+    }
+    Ok(())
+}
+
+async fn run_ledger(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::RunResults) {
+    let config = ledger::LedgerConfig { events: cli.events };
+    println!(
+        "ledger: sqlite (temporary directory under {})",
+        tmp_base.display()
+    );
+    match ledger::sqlite(config, tmp_base).await {
+        Ok(measured) => results.ledger.extend(measured),
+        Err(error) => failed(results, "ledger, sqlite", &error),
+    }
+    if let Some(url) = &cli.postgres_url {
+        let measured: Result<Vec<ledger::LedgerResult>> = async {
+            let database = pg::FreshDatabase::create(url).await?;
+            println!("ledger: postgres (database {})", database.name);
+            let measured = ledger::postgres(config, &database.url).await;
+            let dropped = database.drop_now().await;
+            let measured = measured?;
+            dropped?;
+            Ok(measured)
+        }
+        .await;
+        match measured {
+            Ok(measured) => results.ledger.extend(measured),
+            Err(error) => failed(results, "ledger, postgres", &error),
+        }
+    }
+}
+
+async fn run_api(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::RunResults) {
+    let (bin, profile) = match api::resolve_bin(cli.castellan_bin.clone()) {
+        Ok(found) => found,
+        Err(error) => return failed(results, "api", &error),
+    };
+    println!("api: castellan binary {} ({profile} build)", bin.display());
+    if profile != "release" {
+        let note =
+            format!("the castellan binary is a {profile} build: figures are not representative");
+        println!("warning: {note}");
+        results.notes.push(note);
+    }
+    results.castellan_bin = Some((bin.display().to_string(), profile));
+    let config = api::ApiConfig {
+        bin,
+        duration: Duration::from_secs_f64(cli.duration),
+        tmp_base: tmp_base.to_owned(),
+    };
+    println!("api: embedded SQLite");
+    match api::run(&config, "sqlite", None).await {
+        Ok(run) => results.servers.push(run),
+        Err(error) => failed(results, "api, sqlite", &error),
+    }
+    if let Some(url) = &cli.postgres_url {
+        let measured: Result<api::ServerRun> = async {
+            let database = pg::FreshDatabase::create(url).await?;
+            println!("api: postgres (database {})", database.name);
+            let measured = api::run(&config, "postgres", Some(&database.url)).await;
+            let dropped = database.drop_now().await;
+            let measured = measured?;
+            dropped?;
+            Ok(measured)
+        }
+        .await;
+        match measured {
+            Ok(run) => results.servers.push(run),
+            Err(error) => failed(results, "api, postgres", &error),
+        }
+    }
+}
+
+async fn run_pipeline(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::RunResults) {
+    let (Some(postgres_url), Some(brokers), Some(nodes)) =
+        (&cli.postgres_url, &cli.kafka_brokers, &cli.cassandra_nodes)
+    else {
+        let error: Error =
+            "the pipeline needs --postgres-url, --kafka-brokers and --cassandra-nodes".into();
+        return failed(results, "pipeline", &error);
+    };
+    let (bin, profile) = match api::resolve_bin(cli.castellan_bin.clone()) {
+        Ok(found) => found,
+        Err(error) => return failed(results, "pipeline", &error),
+    };
+    println!(
+        "pipeline: castellan binary {} ({profile} build)",
+        bin.display()
+    );
+    results.castellan_bin = Some((bin.display().to_string(), profile));
+    let config = pipeline::PipelineConfig {
+        bin,
+        tmp_base: tmp_base.to_owned(),
+        postgres_url: postgres_url.clone(),
+        brokers: brokers.clone(),
+        cassandra_nodes: nodes.clone(),
+        events: cli.events,
+        rate: cli.rate,
+        lag_duration: Duration::from_secs_f64(cli.duration),
+    };
+    match pipeline::run(&config).await {
+        Ok(measured) => results.pipeline = Some(measured),
+        Err(error) => failed(results, "pipeline", &error),
+    }
+}
+
+/// Notes a failed measurement; the run goes on and the section says what is missing.
+fn failed(results: &mut report::RunResults, what: &str, error: &Error) {
+    let note = format!("FAILED: {what}: {error} (its figures are missing from this section)");
+    eprintln!("{note}");
+    results.notes.push(note);
+    results.failed = true;
+}

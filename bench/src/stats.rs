@@ -27,10 +27,6 @@ impl Latencies {
         self.sorted = false;
     }
 
-    pub fn len(&self) -> usize {
-        self.samples.len()
-    }
-
     /// The nearest-rank percentile (`p` in 0..=100); zero when there are no samples.
     pub fn percentile(&mut self, p: f64) -> Duration {
         if !self.sorted {
