@@ -23,6 +23,9 @@ use crate::pg::FreshDatabase;
 use crate::stats::Latencies;
 
 const PARTITIONS: u32 = 6;
+
+/// When the progress table was read, and the position applied per partition.
+type Sample = (Instant, Vec<Position>);
 const INSTANCE: &str = "bench-instance";
 /// A bound on every wait (not a measurement).
 const WAIT_LIMIT: Duration = Duration::from_secs(300);
@@ -315,17 +318,16 @@ async fn measure(config: &PipelineConfig, dsn: &str) -> Result<PipelineResults> 
     wait_for_progress(&lag_store, &targets).await?;
     let poll = Duration::from_millis(10);
     // A separate task samples the progress table; each sample is (when, position per partition).
-    let samples: Arc<std::sync::Mutex<Vec<(Instant, Vec<Position>)>>> = Arc::default();
+    let samples: Arc<std::sync::Mutex<Vec<Sample>>> = Arc::default();
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let sampler = {
         let samples = samples.clone();
         let store = lag_store.clone();
         tokio::spawn(async move {
             while !*stopped.borrow() {
-                if let Ok(reached) = progress(&store).await {
-                    if let Ok(mut all) = samples.lock() {
-                        all.push((Instant::now(), reached));
-                    }
+                let reached = progress(&store).await;
+                if let (Ok(reached), Ok(mut all)) = (reached, samples.lock()) {
+                    all.push((Instant::now(), reached));
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(poll) => {}
