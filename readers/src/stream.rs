@@ -89,7 +89,11 @@ impl StreamReader {
         while messages.len() < self.batch_size {
             match tokio::time::timeout(Duration::from_millis(5), self.consumer.recv()).await {
                 Ok(Ok(message)) => messages.push(message.detach()),
-                Ok(Err(error)) => return Err(unavailable(error)),
+                // Never drop what was received: apply it, and report the error next time.
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "receive failed; applying the messages received so far");
+                    break;
+                }
                 Err(_) => break,
             }
         }
@@ -147,9 +151,16 @@ impl StreamReader {
                 },
             });
         }
-        self.store
-            .apply(STREAM_READER, &ops, Position::START)
-            .await?;
+        // The consumer has moved past these messages: they must be applied before anything else
+        // is received, or a later commit would skip them. So retry until the store takes them
+        // (shutdown cancels this future; the offsets are then not committed and the messages
+        // are delivered again).
+        let mut backoff = Duration::from_millis(100);
+        while let Err(error) = self.store.apply(STREAM_READER, &ops, Position::START).await {
+            tracing::warn!(%error, retry_in = ?backoff, messages = messages.len(), "read store refused a batch; retrying it");
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(5));
+        }
         // Only now that the rows are written may the offsets move on.
         self.consumer
             .commit(&offsets, CommitMode::Sync)
