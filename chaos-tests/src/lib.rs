@@ -1,3 +1,6 @@
 //! Fault injection against real PostgreSQL, Kafka and Cassandra.
 //!
-//! Nothing is implemented here yet: the scenarios are part of issue #3 (the production pipeline).
+//! Everything lives in the test binary `tests/chaos.rs` (run it alone with
+//! `cargo test -p castellan-chaos-tests --test chaos -- --nocapture`); see
+//! `docs/design/0008-chaos.md` for what it injects and checks, and `docs/chaos-report.md` for
+//! the numbers of past runs.

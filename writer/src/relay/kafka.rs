@@ -46,6 +46,8 @@ fn stream_error(error: impl std::fmt::Display) -> RelayError {
 pub async fn ensure_topic(settings: &KafkaSettings) -> Result<u32, RelayError> {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
         .set("bootstrap.servers", &settings.brokers)
+        // A metadata request must not create the topic with the broker's defaults.
+        .set("allow.auto.create.topics", "false")
         .create()
         .map_err(stream_error)?;
     let topic = NewTopic::new(
@@ -64,23 +66,34 @@ pub async fn ensure_topic(settings: &KafkaSettings) -> Result<u32, RelayError> {
             Err((name, code)) => return Err(stream_error(format!("create topic {name}: {code}"))),
         }
     }
-    let metadata = admin
-        .inner()
-        .fetch_metadata(Some(&settings.topic), Duration::from_secs(30))
-        .map_err(stream_error)?;
-    let partitions = metadata
-        .topics()
-        .iter()
-        .find(|t| t.name() == settings.topic)
-        .map(|t| t.partitions().len())
-        .unwrap_or(0);
-    match u32::try_from(partitions) {
-        Ok(count) if count > 0 => Ok(count),
-        _ => Err(stream_error(format!(
-            "topic {} has no partitions",
-            settings.topic
-        ))),
+    // A new topic's partitions get leaders shortly after creation: wait (bounded) until all do.
+    let mut last_error = String::new();
+    for _ in 0..60 {
+        match admin
+            .inner()
+            .fetch_metadata(Some(&settings.topic), Duration::from_secs(10))
+        {
+            Ok(metadata) => {
+                let partitions: Vec<_> = metadata
+                    .topics()
+                    .iter()
+                    .filter(|t| t.name() == settings.topic && t.error().is_none())
+                    .flat_map(|t| t.partitions().iter())
+                    .collect();
+                let ready = !partitions.is_empty() && partitions.iter().all(|p| p.leader() >= 0);
+                if ready {
+                    return u32::try_from(partitions.len()).map_err(stream_error);
+                }
+                last_error = format!(
+                    "topic {} has no partitions with leaders yet",
+                    settings.topic
+                );
+            }
+            Err(error) => last_error = error.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    Err(stream_error(last_error))
 }
 
 impl KafkaSink {
