@@ -108,3 +108,15 @@ fn rpcs() -> Vec<Rpc> {
 pub fn router() -> Router<AppState> {
     rpc_router(wire::SERVICE, rpcs())
 }
+
+/// Methods that are routed but answer `unimplemented` for now (with the reason in their error).
+pub const PENDING: &[&str] = &["VerifyOrganizationDomain"];
+
+/// The Connect paths this service implements (`zitadel.org.v2.OrganizationService/<Method>`).
+pub fn served_methods() -> Vec<String> {
+    rpcs()
+        .iter()
+        .filter(|rpc| !PENDING.contains(&rpc.name))
+        .map(|rpc| format!("{}/{}", wire::SERVICE, rpc.name))
+        .collect()
+}
