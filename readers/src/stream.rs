@@ -137,8 +137,11 @@ impl StreamReader {
                 )
                 .map_err(unavailable)?;
         }
-        for (partition, position) in &progress {
-            ops.push(PositionedOp {
+        // Progress is what read-your-writes trusts, so it is written only after every row it
+        // vouches for: a separate, later write (a store's batch need not be isolated).
+        let progress_ops: Vec<PositionedOp> = progress
+            .iter()
+            .map(|(partition, position)| PositionedOp {
                 position: *position,
                 op: RowOp::Upsert {
                     table: STREAM_PROGRESS,
@@ -149,17 +152,23 @@ impl StreamReader {
                         serde_json::json!(position.0),
                     )]),
                 },
-            });
-        }
+            })
+            .collect();
         // The consumer has moved past these messages: they must be applied before anything else
         // is received, or a later commit would skip them. So retry until the store takes them
         // (shutdown cancels this future; the offsets are then not committed and the messages
         // are delivered again).
-        let mut backoff = Duration::from_millis(100);
-        while let Err(error) = self.store.apply(STREAM_READER, &ops, Position::START).await {
-            tracing::warn!(%error, retry_in = ?backoff, messages = messages.len(), "read store refused a batch; retrying it");
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(Duration::from_secs(5));
+        for batch in [&ops, &progress_ops] {
+            let mut backoff = Duration::from_millis(100);
+            while let Err(error) = self
+                .store
+                .apply(STREAM_READER, batch, Position::START)
+                .await
+            {
+                tracing::warn!(%error, retry_in = ?backoff, messages = messages.len(), "read store refused a batch; retrying it");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
         }
         // Only now that the rows are written may the offsets move on.
         self.consumer
