@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -80,9 +81,9 @@ pub fn router(service: &'static str, rpcs: Vec<Rpc>) -> Router<AppState> {
             move |State(state): State<AppState>,
                   Path(method): Path<String>,
                   headers: HeaderMap,
-                  body: Bytes| {
+                  body: Result<Bytes, BytesRejection>| {
                 let table = table.clone();
-                async move { connect_call(state, &table, &method, &headers, &body).await }
+                async move { connect_call(state, &table, &method, &headers, body).await }
             },
         ),
     );
@@ -99,12 +100,12 @@ pub fn router(service: &'static str, rpcs: Vec<Rpc>) -> Router<AppState> {
                     filter,
                     move |State(state): State<AppState>,
                           Path(path): Path<HashMap<String, String>>,
-                          Query(query): Query<Vec<(String, String)>>,
+                          query: Result<Query<Vec<(String, String)>>, QueryRejection>,
                           headers: HeaderMap,
-                          body: Bytes| {
+                          body: Result<Bytes, BytesRejection>| {
                         let handler = handler.clone();
                         async move {
-                            rest_call(state, handler, binding, path, query, &headers, &body).await
+                            rest_call(state, handler, binding, path, query, &headers, body).await
                         }
                     },
                 ),
@@ -132,6 +133,14 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// The body could not be read: too large (over the 1 MB limit) or cut off.
+fn unreadable_body(rejection: BytesRejection) -> DomainError {
+    DomainError::invalid(
+        "API-0008",
+        format!("cannot read the request body: {rejection}"),
+    )
+}
+
 fn parse_body(body: &Bytes) -> Result<serde_json::Value, DomainError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Value::Object(serde_json::Map::new()));
@@ -154,7 +163,7 @@ async fn connect_call(
     table: &HashMap<&'static str, Rpc>,
     method: &str,
     headers: &HeaderMap,
-    body: &Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let fail = |error| ApiError::new(Protocol::Connect, error).into_response();
     let Some(rpc) = table.get(method) else {
@@ -175,7 +184,10 @@ async fn connect_call(
         Ok(caller) => caller,
         Err(error) => return fail(error),
     };
-    let request = match parse_body(body) {
+    let request = match body
+        .map_err(unreadable_body)
+        .and_then(|body| parse_body(&body))
+    {
         Ok(request) => request,
         Err(error) => return fail(error),
     };
@@ -190,17 +202,30 @@ async fn rest_call(
     handler: Handler,
     binding: RestBinding,
     path: HashMap<String, String>,
-    query: Vec<(String, String)>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: &HeaderMap,
-    body: &Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let fail = |error| ApiError::new(Protocol::Rest, error).into_response();
     let caller = match authenticate(&state, headers).await {
         Ok(caller) => caller,
         Err(error) => return fail(error),
     };
+    let Query(query) = match query {
+        Ok(query) => query,
+        Err(rejection) => {
+            return fail(DomainError::invalid(
+                "API-0007",
+                format!("malformed query string: {rejection}"),
+            ));
+        }
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return fail(unreadable_body(rejection)),
+    };
     let mut request = if binding.body == "*" {
-        match parse_body(body) {
+        match parse_body(&body) {
             Ok(serde_json::Value::Object(map)) => map,
             Ok(_) => serde_json::Map::new(),
             Err(error) => return fail(error),

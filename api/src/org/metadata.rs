@@ -8,7 +8,9 @@ use castellan_readers::queries::org as org_queries;
 use castellan_readers::queries::{Paging, TextMatch, applied_limit, paginate_page};
 use castellan_writer::commands::org::OnOrg;
 
-use super::support::{committed_at, execute, oneof, require_id, require_org_permission, timestamp};
+use super::support::{
+    committed_at, execute, oneof, require_id, require_org_exists, require_org_permission, timestamp,
+};
 use super::wire::{
     DeleteOrganizationMetadataRequest, DeletionDateResponse, ListOrganizationMetadataRequest,
     ListOrganizationMetadataResponse, MetadataEntry, PaginationResponse,
@@ -83,13 +85,7 @@ pub async fn list_metadata(
     let org_id = require_id(&request.organization_id, "organization_id")?;
     require_org_permission(&caller, ORG_READ, &org_id)?;
     let store = state.store();
-    if org_queries::get_org(store, &caller.instance.id, &org_id)
-        .await
-        .map_err(read_error)?
-        .is_none()
-    {
-        return Err(DomainError::not_found("ORG-0001", "Organization not found"));
-    }
+    require_org_exists(&state, &caller, &org_id).await?;
     let mut filters = Vec::new();
     for filter in &request.filters {
         match filter.filter().map_err(oneof)? {

@@ -57,6 +57,22 @@ pub fn require_instance_permission(caller: &Caller, permission: &str) -> Result<
     }
 }
 
+/// Queries about one org answer NotFound when it does not exist (after the permission check).
+pub async fn require_org_exists(
+    state: &AppState,
+    caller: &Caller,
+    org_id: &str,
+) -> Result<(), DomainError> {
+    let found =
+        castellan_readers::queries::org::get_org(state.store(), &caller.instance.id, org_id)
+            .await
+            .map_err(crate::error::read_error)?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(DomainError::not_found("ORG-0001", "Organization not found")),
+    }
+}
+
 pub fn oneof(error: OneofError) -> DomainError {
     DomainError::invalid("API-0013", error.to_string())
 }

@@ -112,6 +112,19 @@ async fn bad_requests_get_connect_errors_and_write_nothing() {
         assert_eq!(probe.head().await, before, "{case}: the ledger changed");
     }
 
+    // Over the 1 MB body limit: a Connect error too, not the framework's plain-text answer.
+    let before = probe.head().await;
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(1_100_000));
+    let (status, error) = server
+        .raw(Method::POST, &path, &huge, json_type, Some(&token))
+        .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (400, Some("invalid_argument")),
+        "{error}"
+    );
+    assert_eq!(probe.head().await, before);
+
     let (status, _) = server
         .raw(
             Method::POST,
