@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderMap, header};
 use castellan_core::DomainError;
-use castellan_core::permission::Principal;
+use castellan_core::permission::{Principal, Target};
 use castellan_readers::queries::identity::{self, InstanceView};
 use castellan_writer::secrets::token_hash;
 
@@ -15,6 +15,20 @@ use crate::state::AppState;
 pub struct Caller {
     pub instance: InstanceView,
     pub principal: Principal,
+    /// What the RPC acts on, as resolved by its declared access ([`crate::access`]): the org
+    /// (and project) a request targets. `None` for instance-wide and list methods.
+    pub target: Option<Target>,
+}
+
+impl Caller {
+    /// The org the call acts on: the resolved target's, else the caller's own.
+    pub fn target_org(&self) -> &str {
+        self.target
+            .as_ref()
+            .map_or(self.principal.org_id.as_str(), |target| {
+                target.org_id.as_str()
+            })
+    }
 }
 
 /// The host name of the request, lower-cased, without port.
@@ -77,6 +91,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
     Ok(Caller {
         instance,
         principal,
+        target: None,
     })
 }
 

@@ -2,11 +2,14 @@
 //! paths of ZITADEL's protos. Handlers are thin: decode, check permission, call the writer or a
 //! query, encode. Errors become HTTP in one place ([`error`]).
 
+pub mod access;
 pub mod auth;
 pub mod error;
 pub mod org;
+pub mod proto;
 pub mod rpc;
 pub mod state;
+pub mod support;
 
 use axum::Router;
 

@@ -18,8 +18,10 @@ use castellan_core::DomainError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::access::{Access, authorize};
 use crate::auth::{Caller, authenticate};
 use crate::error::{ApiError, Protocol};
+use crate::proto::normalize::normalize;
 use crate::state::AppState;
 
 type BoxFuture = Pin<Box<dyn Future<Output = Result<serde_json::Value, DomainError>> + Send>>;
@@ -42,19 +44,28 @@ pub struct RestBinding {
 pub struct Rpc {
     pub name: &'static str,
     pub rest: Option<RestBinding>,
+    pub access: Access,
     handler: Handler,
 }
 
-/// Wraps a typed handler into the table.
-pub fn rpc<Req, Resp, F, Fut>(name: &'static str, rest: Option<RestBinding>, handler: F) -> Rpc
+/// Wraps a typed handler into the table. The request is normalized to canonical proto3 JSON
+/// ([`crate::proto::normalize`]), authorized by `access` ([`crate::access`]), then decoded.
+pub fn rpc<Req, Resp, F, Fut>(
+    name: &'static str,
+    rest: Option<RestBinding>,
+    access: Access,
+    handler: F,
+) -> Rpc
 where
     Req: DeserializeOwned + Send + 'static,
     Resp: Serialize + 'static,
     F: Fn(AppState, Caller, Req) -> Fut + Send + Sync + Copy + 'static,
     Fut: Future<Output = Result<Resp, DomainError>> + Send + 'static,
 {
-    let handler: Handler = Arc::new(move |state, caller, value| {
+    let handler: Handler = Arc::new(move |state, mut caller, mut value| {
         Box::pin(async move {
+            normalize(&mut value);
+            authorize(&state, &mut caller, access, &value).await?;
             let request: Req = serde_json::from_value(value)
                 .map_err(|e| DomainError::invalid("API-0001", format!("invalid request: {e}")))?;
             let response = handler(state, caller, request).await?;
@@ -65,6 +76,7 @@ where
     Rpc {
         name,
         rest,
+        access,
         handler,
     }
 }

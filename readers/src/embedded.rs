@@ -10,7 +10,7 @@ use castellan_core::Position;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row as _, SqlitePool};
 
-use crate::store::{Columns, PositionedOp, ReadError, ReadStore, Row, RowOp};
+use crate::store::{Columns, Page, PositionedOp, ReadError, ReadStore, Row, RowOp};
 
 pub struct EmbeddedReadStore {
     pool: SqlitePool,
@@ -211,6 +211,43 @@ impl ReadStore for EmbeddedReadStore {
         .await
         .map_err(backend)?;
         rows.iter().map(to_row).collect()
+    }
+
+    async fn scan_page(
+        &self,
+        table: &str,
+        partition: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page, ReadError> {
+        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+        // Deleted rows are kept as tombstones; they count towards the page so that `next` moves
+        // on even through a run of them.
+        let rows = sqlx::query(
+            "SELECT clust, position, data, deleted FROM read_rows \
+             WHERE tbl = ? AND part = ? AND (? IS NULL OR clust > ?) ORDER BY clust LIMIT ?",
+        )
+        .bind(table)
+        .bind(partition)
+        .bind(after)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit;
+        let next = if full {
+            rows.last().map(|row| row.get::<String, _>("clust"))
+        } else {
+            None
+        };
+        let mut page = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if row.get::<i64, _>("deleted") == 0 {
+                page.push(to_row(row)?);
+            }
+        }
+        Ok(Page { rows: page, next })
     }
 }
 

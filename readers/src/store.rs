@@ -81,6 +81,27 @@ pub trait ReadStore: Send + Sync + 'static {
 
     /// Every live row of a partition, in clustering-key order.
     async fn scan(&self, table: &str, partition: &str) -> Result<Vec<Row>, ReadError>;
+
+    /// Up to `limit` rows of a partition whose clustering key sorts after `after` (all when
+    /// `None`), in clustering order. Queries walk a partition page by page with this, so no query
+    /// holds a whole tenant in memory.
+    async fn scan_page(
+        &self,
+        table: &str,
+        partition: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page, ReadError>;
+}
+
+/// One page of a partition scan.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    /// The live rows of the page, in clustering order (may be fewer than asked when rows were
+    /// deleted).
+    pub rows: Vec<Row>,
+    /// Where the next page starts (pass as `after`); `None` when the partition is exhausted.
+    pub next: Option<String>,
 }
 
 /// Joins key parts into one partition key (`\u{1f}` cannot appear in ids, names or domains the

@@ -20,3 +20,7 @@ pub const MEMBERS: &str = "members";
 /// partition: "" · clustering: stream partition number. Written by reader processes: the last
 /// position applied from that partition (distributed mode's read-your-writes).
 pub const STREAM_PROGRESS: &str = "stream_progress";
+/// partition: instance id · clustering: (resource kind, resource id). Who owns each resource the
+/// API authorizes by id (`org_id`, and `project_id` / `project_grant_id` where it hangs off one):
+/// the one lookup behind every permission check on a resource.
+pub const RESOURCE_OWNERS: &str = "resource_owners";

@@ -5,11 +5,11 @@ use castellan_core::{DomainError, ErrorKind};
 use castellan_writer::commands::org::NewAdmin;
 use castellan_writer::secrets;
 
-use super::support::{oneof, require_id};
 use super::wire::{
     AddHumanUserRequest, Admin, AdminUserType, EmailVerification, OrgSelector, PasswordType,
 };
 use crate::state::AppState;
+use crate::support::{oneof, require_id};
 
 fn unsupported(what: &str) -> DomainError {
     DomainError::new(

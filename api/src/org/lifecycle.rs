@@ -2,7 +2,7 @@
 
 use castellan_core::DomainError;
 use castellan_core::org;
-use castellan_core::permission::{ORG_CREATE, ORG_DELETE, ORG_READ, ORG_WRITE};
+use castellan_core::permission::ORG_READ;
 use castellan_readers::queries::org::{
     self as org_queries, OrgFilter, OrgSort, OrgStateView, OrgView,
 };
@@ -10,10 +10,6 @@ use castellan_readers::queries::{Paging, TextMatch};
 use castellan_writer::commands::org::{AddOrganization, OnOrg, RemoveOrganization};
 
 use super::admins::new_admin;
-use super::support::{
-    committed_at, execute, oneof, require_id, require_instance_permission, require_org_permission,
-    timestamp,
-};
 use super::wire::{
     AddOrganizationRequest, AddOrganizationResponse, ChangeDateResponse, CreatedAdmin,
     DeletionDateResponse, Details, ListDetails, ListOrganizationsRequest,
@@ -23,13 +19,13 @@ use super::wire::{
 use crate::auth::Caller;
 use crate::error::read_error;
 use crate::state::AppState;
+use crate::support::{committed_at, execute, oneof, require_id, timestamp};
 
 pub async fn add_organization(
     state: AppState,
     caller: Caller,
     request: AddOrganizationRequest,
 ) -> Result<AddOrganizationResponse, DomainError> {
-    require_instance_permission(&caller, ORG_CREATE)?;
     request.validate_oneofs().map_err(oneof)?;
     let org_id = match request.requested_organization_id() {
         Some(id) => require_id(id, "organization_id")?,
@@ -83,7 +79,6 @@ pub async fn update_organization(
     request: UpdateOrganizationRequest,
 ) -> Result<ChangeDateResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_WRITE, &org_id)?;
     let name = request.name;
     let committed = execute(
         &state,
@@ -102,7 +97,6 @@ pub async fn deactivate_organization(
     request: OrganizationIdRequest,
 ) -> Result<ChangeDateResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_WRITE, &org_id)?;
     let committed = execute(&state, &caller, &OnOrg::new(&org_id, org::deactivate)).await?;
     Ok(ChangeDateResponse {
         change_date: committed_at(&committed),
@@ -115,7 +109,6 @@ pub async fn activate_organization(
     request: OrganizationIdRequest,
 ) -> Result<ChangeDateResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_WRITE, &org_id)?;
     let committed = execute(&state, &caller, &OnOrg::new(&org_id, org::activate)).await?;
     Ok(ChangeDateResponse {
         change_date: committed_at(&committed),
@@ -128,7 +121,6 @@ pub async fn delete_organization(
     request: OrganizationIdRequest,
 ) -> Result<DeletionDateResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_DELETE, &org_id)?;
     let committed = execute(&state, &caller, &RemoveOrganization { org_id }).await?;
     Ok(DeletionDateResponse {
         deletion_date: committed_at(&committed),

@@ -3,14 +3,11 @@
 use base64::Engine;
 use castellan_core::DomainError;
 use castellan_core::org;
-use castellan_core::permission::{ORG_READ, ORG_WRITE};
+
 use castellan_readers::queries::org as org_queries;
 use castellan_readers::queries::{Paging, TextMatch, applied_limit, paginate_page};
 use castellan_writer::commands::org::OnOrg;
 
-use super::support::{
-    committed_at, execute, oneof, require_id, require_org_exists, require_org_permission, timestamp,
-};
 use super::wire::{
     DeleteOrganizationMetadataRequest, DeletionDateResponse, ListOrganizationMetadataRequest,
     ListOrganizationMetadataResponse, MetadataEntry, PaginationResponse,
@@ -19,6 +16,7 @@ use super::wire::{
 use crate::auth::Caller;
 use crate::error::read_error;
 use crate::state::AppState;
+use crate::support::{committed_at, execute, oneof, require_id, require_org_exists, timestamp};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -28,7 +26,6 @@ pub async fn set_metadata(
     request: SetOrganizationMetadataRequest,
 ) -> Result<SetOrganizationMetadataResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_WRITE, &org_id)?;
     let entries: Vec<(String, String)> = request
         .metadata
         .iter()
@@ -51,7 +48,6 @@ pub async fn delete_metadata(
     request: DeleteOrganizationMetadataRequest,
 ) -> Result<DeletionDateResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_WRITE, &org_id)?;
     let keys = request.keys;
     let committed = execute(
         &state,
@@ -83,7 +79,6 @@ pub async fn list_metadata(
     request: ListOrganizationMetadataRequest,
 ) -> Result<ListOrganizationMetadataResponse, DomainError> {
     let org_id = require_id(&request.organization_id, "organization_id")?;
-    require_org_permission(&caller, ORG_READ, &org_id)?;
     let store = state.store();
     require_org_exists(&state, &caller, &org_id).await?;
     let mut filters = Vec::new();

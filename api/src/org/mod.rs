@@ -4,11 +4,13 @@ mod admins;
 mod domains;
 mod lifecycle;
 mod metadata;
-mod support;
 pub mod wire;
 
 use axum::Router;
 
+use castellan_core::permission::{ORG_CREATE, ORG_DELETE, ORG_READ, ORG_WRITE};
+
+use crate::access::Access;
 use crate::rpc::{RestBinding, Rpc, router as rpc_router, rpc};
 use crate::state::AppState;
 
@@ -30,76 +32,98 @@ fn rest(name: &str) -> Option<RestBinding> {
         })
 }
 
+/// The permission on the org named by the request's `organizationId`.
+const fn org(permission: &'static str) -> Access {
+    Access::Org {
+        permission,
+        field: "organizationId",
+    }
+}
+
 fn rpcs() -> Vec<Rpc> {
     vec![
         rpc(
             "AddOrganization",
             rest("AddOrganization"),
+            Access::Instance(ORG_CREATE),
             lifecycle::add_organization,
         ),
         rpc(
             "UpdateOrganization",
             rest("UpdateOrganization"),
+            org(ORG_WRITE),
             lifecycle::update_organization,
         ),
         rpc(
             "ListOrganizations",
             rest("ListOrganizations"),
+            Access::Anywhere(ORG_READ),
             lifecycle::list_organizations,
         ),
         rpc(
             "DeleteOrganization",
             rest("DeleteOrganization"),
+            org(ORG_DELETE),
             lifecycle::delete_organization,
         ),
         rpc(
             "DeactivateOrganization",
             rest("DeactivateOrganization"),
+            org(ORG_WRITE),
             lifecycle::deactivate_organization,
         ),
         rpc(
             "ActivateOrganization",
             rest("ActivateOrganization"),
+            org(ORG_WRITE),
             lifecycle::activate_organization,
         ),
         rpc(
             "AddOrganizationDomain",
             rest("AddOrganizationDomain"),
+            org(ORG_WRITE),
             domains::add_domain,
         ),
         rpc(
             "ListOrganizationDomains",
             rest("ListOrganizationDomains"),
+            org(ORG_READ),
             domains::list_domains,
         ),
         rpc(
             "DeleteOrganizationDomain",
             rest("DeleteOrganizationDomain"),
+            org(ORG_WRITE),
             domains::delete_domain,
         ),
         rpc(
             "GenerateOrganizationDomainValidation",
             rest("GenerateOrganizationDomainValidation"),
+            org(ORG_WRITE),
             domains::generate_validation,
         ),
         rpc(
             "VerifyOrganizationDomain",
             rest("VerifyOrganizationDomain"),
+            org(ORG_WRITE),
             domains::verify_domain,
         ),
         rpc(
             "SetOrganizationMetadata",
             rest("SetOrganizationMetadata"),
+            org(ORG_WRITE),
             metadata::set_metadata,
         ),
         rpc(
             "ListOrganizationMetadata",
             rest("ListOrganizationMetadata"),
+            org(ORG_READ),
             metadata::list_metadata,
         ),
         rpc(
             "DeleteOrganizationMetadata",
             rest("DeleteOrganizationMetadata"),
+            org(ORG_WRITE),
             metadata::delete_metadata,
         ),
     ]

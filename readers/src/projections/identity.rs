@@ -8,7 +8,10 @@ use castellan_core::user::UserEvent;
 use castellan_core::{DomainError, Event};
 use serde_json::json;
 
+use castellan_core::permission::Target;
+
 use super::{Projection, columns};
+use crate::queries::owner::{self, set_owner};
 use crate::store::{RowOp, key};
 use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
 
@@ -16,7 +19,7 @@ pub struct IdentityProjection;
 
 impl Projection for IdentityProjection {
     fn name(&self) -> &'static str {
-        "identity_v1"
+        "identity_v2"
     }
 
     fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
@@ -70,23 +73,37 @@ impl Projection for IdentityProjection {
                     clustering: event.aggregate_id.clone(),
                     columns: columns(pairs),
                 };
+                let user_owner = || {
+                    set_owner(
+                        instance,
+                        owner::USER,
+                        &event.aggregate_id,
+                        &Target::org(event.resource_owner.clone()),
+                    )
+                };
                 match decode::<UserEvent>(event)? {
                     UserEvent::HumanAdded {
                         username, email, ..
-                    } => vec![user_row(&[
-                        ("id", json!(event.aggregate_id)),
-                        ("org_id", json!(event.resource_owner)),
-                        ("username", json!(username)),
-                        ("email", json!(email)),
-                        ("kind", json!("human")),
-                    ])],
-                    UserEvent::MachineAdded { username, name, .. } => vec![user_row(&[
-                        ("id", json!(event.aggregate_id)),
-                        ("org_id", json!(event.resource_owner)),
-                        ("username", json!(username)),
-                        ("name", json!(name)),
-                        ("kind", json!("machine")),
-                    ])],
+                    } => vec![
+                        user_row(&[
+                            ("id", json!(event.aggregate_id)),
+                            ("org_id", json!(event.resource_owner)),
+                            ("username", json!(username)),
+                            ("email", json!(email)),
+                            ("kind", json!("human")),
+                        ]),
+                        user_owner(),
+                    ],
+                    UserEvent::MachineAdded { username, name, .. } => vec![
+                        user_row(&[
+                            ("id", json!(event.aggregate_id)),
+                            ("org_id", json!(event.resource_owner)),
+                            ("username", json!(username)),
+                            ("name", json!(name)),
+                            ("kind", json!("machine")),
+                        ]),
+                        user_owner(),
+                    ],
                     UserEvent::PersonalAccessTokenAdded {
                         token_id,
                         token_hash,

@@ -38,6 +38,43 @@ pub async fn instance_by_domain(
     }))
 }
 
+/// Where a membership row's roles are held; the row's clustering key in [`MEMBERS`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemberScope {
+    Instance,
+    Org(String),
+    Project(String),
+    ProjectGrant(String),
+}
+
+impl MemberScope {
+    const PROJECT: &'static str = "project";
+    const GRANT: &'static str = "grant";
+
+    /// The clustering key of the scope: "" for the instance, the org id for an org, and
+    /// `project␟<id>` / `grant␟<id>` for projects and grants (ids never contain control
+    /// characters, so the forms cannot collide).
+    pub fn clustering(&self) -> String {
+        match self {
+            Self::Instance => String::new(),
+            Self::Org(id) => id.clone(),
+            Self::Project(id) => key(&[Self::PROJECT, id]),
+            Self::ProjectGrant(id) => key(&[Self::GRANT, id]),
+        }
+    }
+
+    pub fn parse(clustering: &str) -> Self {
+        if clustering.is_empty() {
+            return Self::Instance;
+        }
+        match clustering.split_once('\u{1f}') {
+            Some((Self::PROJECT, id)) => Self::Project(id.to_owned()),
+            Some((Self::GRANT, id)) => Self::ProjectGrant(id.to_owned()),
+            _ => Self::Org(clustering.to_owned()),
+        }
+    }
+}
+
 /// The caller behind a personal access token (by its hash), if the token exists in this
 /// instance and has not expired. A token of another instance is treated as unknown.
 pub async fn principal_by_token(
@@ -72,10 +109,17 @@ pub async fn principal_by_token(
             .get("roles")
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .unwrap_or_default();
-        if row.clustering.is_empty() {
-            principal.instance_roles = roles;
-        } else {
-            principal.org_roles.insert(row.clustering, roles);
+        match MemberScope::parse(&row.clustering) {
+            MemberScope::Instance => principal.instance_roles = roles,
+            MemberScope::Org(org) => {
+                principal.org_roles.insert(org, roles);
+            }
+            MemberScope::Project(project) => {
+                principal.project_roles.insert(project, roles);
+            }
+            MemberScope::ProjectGrant(grant) => {
+                principal.project_grant_roles.insert(grant, roles);
+            }
         }
     }
     Ok(Some(principal))

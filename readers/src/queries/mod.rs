@@ -2,6 +2,7 @@
 
 pub mod identity;
 pub mod org;
+pub mod owner;
 
 use crate::store::{Columns, ReadError};
 
@@ -103,4 +104,57 @@ pub(crate) fn int(columns: &Columns, name: &str) -> i64 {
 
 pub(crate) fn corrupt(what: &str) -> ReadError {
     ReadError::Backend(format!("read model row is missing {what}"))
+}
+
+/// How many rows a query reads from the store at a time.
+pub const SCAN_PAGE: usize = 500;
+
+/// Walks a partition page by page in clustering order, keeps the rows `select` maps to an item,
+/// and returns the requested page of them with the total number of matches. Memory is bounded
+/// by the page asked for (`offset + limit` items), never by the size of the partition; a
+/// descending page (`paging.asc == false`) is cut from the end of the ascending order.
+pub async fn walk<T>(
+    store: &dyn crate::store::ReadStore,
+    table: &str,
+    partition: &str,
+    paging: Paging,
+    mut select: impl FnMut(&crate::store::Row) -> Result<Option<T>, ReadError>,
+) -> Result<Page<T>, ReadError> {
+    let limit = applied_limit(paging) as usize;
+    let offset = usize::try_from(paging.offset).unwrap_or(usize::MAX);
+    let window = offset.saturating_add(limit);
+    let mut kept: std::collections::VecDeque<T> = std::collections::VecDeque::new();
+    let mut total: u64 = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .scan_page(table, partition, after.as_deref(), SCAN_PAGE)
+            .await?;
+        for row in &page.rows {
+            let Some(item) = select(row)? else { continue };
+            let index = usize::try_from(total).unwrap_or(usize::MAX);
+            total += 1;
+            if paging.asc {
+                if index >= offset && index < window {
+                    kept.push_back(item);
+                }
+            } else {
+                // Keep the last `window` matches: the first ones of the descending order.
+                kept.push_back(item);
+                if kept.len() > window {
+                    kept.pop_front();
+                }
+            }
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let items = if paging.asc {
+        kept.into_iter().collect()
+    } else {
+        kept.into_iter().rev().skip(offset).take(limit).collect()
+    };
+    Ok(Page { items, total })
 }

@@ -31,7 +31,7 @@ use tokio::sync::OnceCell;
 
 pub use scylla::statement::Consistency;
 
-use crate::store::{Columns, PositionedOp, ReadError, ReadStore, Row};
+use crate::store::{Columns, Page, PositionedOp, ReadError, ReadStore, Row};
 
 /// The schema, with `${keyspace}` and `${replication}` placeholders (see the file's header).
 const SCHEMA: &str = include_str!("../../../schemas/cql/0001_read_store.cql");
@@ -134,6 +134,8 @@ struct Statements {
     checkpoint_read: PreparedStatement,
     get: PreparedStatement,
     scan: PreparedStatement,
+    page_first: PreparedStatement,
+    page_after: PreparedStatement,
 }
 
 impl ScyllaReadStore {
@@ -222,6 +224,18 @@ impl ScyllaReadStore {
                         .prepare(format!(
                             "SELECT clust, cols, position FROM {ks}.read_rows \
                              WHERE tbl = ? AND part = ?"
+                        ))
+                        .await?,
+                    page_first: self
+                        .prepare(format!(
+                            "SELECT clust, cols, position FROM {ks}.read_rows \
+                             WHERE tbl = ? AND part = ? LIMIT ?"
+                        ))
+                        .await?,
+                    page_after: self
+                        .prepare(format!(
+                            "SELECT clust, cols, position FROM {ks}.read_rows \
+                             WHERE tbl = ? AND part = ? AND clust > ? LIMIT ?"
                         ))
                         .await?,
                 })
@@ -403,6 +417,49 @@ impl ReadStore for ScyllaReadStore {
             }
         }
         Ok(rows)
+    }
+
+    async fn scan_page(
+        &self,
+        table: &str,
+        partition: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page, ReadError> {
+        let statements = self.statements().await?;
+        let limit = i32::try_from(limit.max(1)).unwrap_or(i32::MAX);
+        let result = match after {
+            None => {
+                self.session
+                    .execute_unpaged(&statements.page_first, (table, partition, limit))
+                    .await
+            }
+            Some(after) => {
+                self.session
+                    .execute_unpaged(&statements.page_after, (table, partition, after, limit))
+                    .await
+            }
+        }
+        .map_err(execution)?
+        .into_rows_result()
+        .map_err(decode)?;
+        let mut rows = Vec::new();
+        let mut scanned = 0_i32;
+        let mut last = None;
+        for row in result
+            .rows::<(String, Option<BTreeMap<String, String>>, Option<i64>)>()
+            .map_err(decode)?
+        {
+            let (clust, cols, position) = row.map_err(decode)?;
+            scanned += 1;
+            last = Some(clust.clone());
+            // A row whose cells were all deleted has no position: a tombstone, skipped.
+            if let Some(position) = position {
+                rows.push(to_row(clust, cols, position)?);
+            }
+        }
+        let next = if scanned >= limit { last } else { None };
+        Ok(Page { rows, next })
     }
 }
 

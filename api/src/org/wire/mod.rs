@@ -26,12 +26,12 @@
 //! Several RPCs share a message shape; their names are type aliases of one struct.
 
 pub mod admin;
-pub mod common;
+pub use crate::proto::json as common;
 pub mod domain;
 pub mod metadata;
 pub mod organization;
 pub mod routes;
-pub mod timestamp;
+pub use crate::proto::timestamp;
 
 #[cfg(test)]
 mod tests;

@@ -1,12 +1,13 @@
-//! What every org handler shares: permission checks, running a command with read-your-writes,
-//! and converting ids and times.
+//! What every handler shares: running a command with read-your-writes, and converting ids and
+//! times. (Permissions are not checked here: see [`crate::access`].)
 
 use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 use castellan_writer::writer::{Command, CommandContext, Committed};
 
-use super::wire::{OneofError, ProtoTimestamp};
 use crate::auth::Caller;
+use crate::proto::json::OneofError;
+use crate::proto::timestamp::ProtoTimestamp;
 use crate::state::AppState;
 
 pub const MAX_ID_LEN: usize = 200;
@@ -27,34 +28,6 @@ pub fn require_id(id: &str, what: &str) -> Result<String, DomainError> {
         ));
     }
     Ok(id.to_owned())
-}
-
-/// The caller must hold `permission` on `org_id` (or instance-wide). Checked before the org is
-/// looked up, so a caller without rights learns nothing about which orgs exist.
-pub fn require_org_permission(
-    caller: &Caller,
-    permission: &str,
-    org_id: &str,
-) -> Result<(), DomainError> {
-    if caller.principal.has_org_permission(permission, org_id) {
-        Ok(())
-    } else {
-        Err(DomainError::permission_denied(
-            "AUTHZ-0001",
-            format!("Missing permission {permission} on the organization"),
-        ))
-    }
-}
-
-pub fn require_instance_permission(caller: &Caller, permission: &str) -> Result<(), DomainError> {
-    if caller.principal.has_instance_permission(permission) {
-        Ok(())
-    } else {
-        Err(DomainError::permission_denied(
-            "AUTHZ-0002",
-            format!("Missing permission {permission}"),
-        ))
-    }
 }
 
 /// Queries about one org answer NotFound when it does not exist (after the permission check).

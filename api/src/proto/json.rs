@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+pub use super::duration::ProtoDuration;
 pub use super::timestamp::{ProtoTimestamp, TimestampError};
 
 // ---------------------------------------------------------------------------
@@ -379,7 +380,7 @@ macro_rules! proto_enum {
             }
         }
 
-        impl super::common::ProtoEnum for $name {
+        impl $crate::proto::json::ProtoEnum for $name {
             const PROTO_NAME: &'static str = $proto;
             const NAMES: &'static [&'static str] = &[$zero_json, $( $json, )*];
             fn by_name(name: &str) -> Option<Self> {
@@ -404,7 +405,7 @@ macro_rules! proto_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                super::common::deserialize_enum(d)
+                $crate::proto::json::deserialize_enum(d)
             }
         }
     };

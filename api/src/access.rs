@@ -1,0 +1,139 @@
+//! Authorization, declared once per RPC and enforced here, before any handler runs.
+//!
+//! Every RPC in a service's table names its [`Access`]: the permission it needs and where that
+//! permission must be held — instance-wide, on the org a request field names, or on the owner of
+//! the resource a request field names (looked up in the read store's owner table). Handlers
+//! receive the resolved [`Target`] in [`Caller::target`] and never check permissions themselves.
+//! List methods declare [`Access::Anywhere`] and narrow their results with
+//! [`crate::auth::Caller::principal`].
+//!
+//! No enumeration: a resource the caller may not see answers exactly like one that does not
+//! exist (NotFound), as long as the caller holds the permission somewhere; a caller who holds it
+//! nowhere gets PermissionDenied either way.
+
+use castellan_core::DomainError;
+use castellan_core::permission::Target;
+use castellan_readers::queries::owner::owner_of;
+
+use crate::auth::Caller;
+use crate::error::read_error;
+use crate::state::AppState;
+
+/// What an RPC requires of its caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Authentication only. The handler decides (used for a caller's own data).
+    Authenticated,
+    /// The permission held instance-wide.
+    Instance(&'static str),
+    /// The permission on the org whose id is in request field `field` (a dotted path of JSON
+    /// names); the caller's own org when the field is absent.
+    Org {
+        permission: &'static str,
+        field: &'static str,
+    },
+    /// The permission on the owner of the resource of `kind` whose id is in request `field`.
+    Resource {
+        permission: &'static str,
+        kind: &'static str,
+        field: &'static str,
+    },
+    /// The permission held anywhere; the handler narrows what it returns to where it is held.
+    Anywhere(&'static str),
+}
+
+/// The value of a dotted JSON-name path in a normalized request.
+pub fn field<'a>(request: &'a serde_json::Value, path: &str) -> Option<&'a str> {
+    let mut value = request;
+    for name in path.split('.') {
+        value = value.get(name)?;
+    }
+    value.as_str().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn denied(permission: &str) -> DomainError {
+    DomainError::permission_denied("AUTHZ-0001", format!("Missing permission {permission}"))
+}
+
+/// Checks `access` for the call and records the resolved target on the caller.
+pub async fn authorize(
+    state: &AppState,
+    caller: &mut Caller,
+    access: Access,
+    request: &serde_json::Value,
+) -> Result<(), DomainError> {
+    let principal = &caller.principal;
+    match access {
+        Access::Authenticated => Ok(()),
+        Access::Instance(permission) => {
+            if principal.has_instance_permission(permission) {
+                Ok(())
+            } else {
+                Err(denied(permission))
+            }
+        }
+        Access::Anywhere(permission) => {
+            if principal.holds_anywhere(permission) {
+                Ok(())
+            } else {
+                Err(denied(permission))
+            }
+        }
+        Access::Org {
+            permission,
+            field: path,
+        } => {
+            let org_id = field(request, path)
+                .map(str::to_owned)
+                .unwrap_or_else(|| principal.org_id.clone());
+            let target = Target::org(org_id);
+            if principal.allows(permission, &target) {
+                caller.target = Some(target);
+                Ok(())
+            } else {
+                Err(denied(permission))
+            }
+        }
+        Access::Resource {
+            permission,
+            kind,
+            field: path,
+        } => {
+            if !principal.holds_anywhere(permission) {
+                return Err(denied(permission));
+            }
+            let not_found = || DomainError::not_found("AUTHZ-0003", format!("{kind} not found"));
+            let Some(id) = field(request, path) else {
+                return Err(DomainError::invalid(
+                    "API-0011",
+                    format!("{path} is required"),
+                ));
+            };
+            let owner = owner_of(state.store(), &caller.instance.id, kind, id)
+                .await
+                .map_err(read_error)?
+                .ok_or_else(not_found)?;
+            if principal.allows(permission, &owner) {
+                caller.target = Some(owner);
+                Ok(())
+            } else {
+                Err(not_found())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_are_found_by_dotted_json_names() {
+        let request = json!({"organization": {"orgId": " o1 "}, "userId": "", "n": 1});
+        assert_eq!(field(&request, "organization.orgId"), Some("o1"));
+        assert_eq!(field(&request, "userId"), None);
+        assert_eq!(field(&request, "n"), None);
+        assert_eq!(field(&request, "missing.path"), None);
+    }
+}
