@@ -3,13 +3,21 @@
 //! query, encode. Errors become HTTP in one place ([`error`]).
 
 pub mod access;
+pub mod application;
 pub mod auth;
+pub mod authorization;
 pub mod error;
+pub mod feature;
+pub mod instance;
+pub mod internal_permission;
 pub mod org;
+pub mod project;
 pub mod proto;
 pub mod rpc;
+pub mod settings;
 pub mod state;
 pub mod support;
+pub mod user;
 
 use axum::Router;
 
@@ -18,13 +26,30 @@ use crate::state::AppState;
 /// Every v2 method served, as Connect paths without the leading slash.
 pub fn served_methods() -> Vec<String> {
     let mut methods = org::served_methods();
+    methods.extend(user::served_methods());
+    methods.extend(project::served_methods());
+    methods.extend(application::served_methods());
+    methods.extend(authorization::served_methods());
+    methods.extend(internal_permission::served_methods());
+    methods.extend(settings::served_methods());
+    methods.extend(instance::served_methods());
+    methods.extend(feature::served_methods());
     methods.sort();
     methods
 }
 
 /// Every API service.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(org::router())
+    Router::new()
+        .merge(org::router())
+        .merge(user::router())
+        .merge(project::router())
+        .merge(application::router())
+        .merge(authorization::router())
+        .merge(internal_permission::router())
+        .merge(settings::router())
+        .merge(instance::router())
+        .merge(feature::router())
 }
 
 #[cfg(test)]

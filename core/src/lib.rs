@@ -3,6 +3,7 @@
 //! Pure code only: no tokio, no sqlx, no axum. Time and ids are injected through [`clock::Clock`]
 //! and [`ids::IdGenerator`], so aggregates and projections are deterministic and replayable.
 
+pub mod authorization;
 pub mod clock;
 pub mod error;
 pub mod event;
@@ -10,6 +11,8 @@ pub mod ids;
 pub mod instance;
 pub mod org;
 pub mod permission;
+pub mod project;
+pub mod settings;
 pub mod user;
 
 pub use error::{DomainError, ErrorKind};

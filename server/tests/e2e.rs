@@ -11,9 +11,13 @@
 mod e2e {
     pub mod support;
 
+    mod authorizations;
     mod distributed;
     mod embedded;
     mod errors;
     mod lifecycle;
     mod postgres;
+    mod projects;
+    mod settings;
+    mod users;
 }

@@ -1,7 +1,11 @@
 //! Projections: pure functions from an event to row ops on query-shaped tables.
 
+pub mod authorization;
 pub mod identity;
 pub mod org;
+pub mod project;
+pub mod settings;
+pub mod user;
 
 use castellan_core::{DomainError, Event};
 
@@ -18,6 +22,10 @@ pub fn all() -> Vec<Box<dyn Projection>> {
     vec![
         Box::new(org::OrgProjection),
         Box::new(identity::IdentityProjection),
+        Box::new(user::UserProjection),
+        Box::new(project::ProjectProjection),
+        Box::new(authorization::AuthorizationProjection),
+        Box::new(settings::SettingsProjection),
     ]
 }
 

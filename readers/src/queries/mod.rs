@@ -1,8 +1,12 @@
 //! Queries over the read store. Every query takes the instance id; none crosses tenants.
 
+pub mod authorization;
 pub mod identity;
 pub mod org;
 pub mod owner;
+pub mod project;
+pub mod settings;
+pub mod user;
 
 use crate::store::{Columns, ReadError};
 

@@ -1,0 +1,1 @@
+//! Settings (policies): instance defaults and org overrides (issue #4).

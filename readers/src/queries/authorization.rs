@@ -1,0 +1,1 @@
+//! Queries on the authorization read model (issue #4).

@@ -1,0 +1,1 @@
+//! Queries on the project read model (issue #4).

@@ -1,0 +1,1 @@
+//! Queries on the settings read model (issue #4).

@@ -1,0 +1,1 @@
+//! Queries on the user read model (issue #4).

@@ -1,0 +1,1 @@
+//! End-to-end tests of the users APIs (issue #4).

@@ -1,0 +1,1 @@
+//! Commands on authorization resources (issue #4).

@@ -1,0 +1,1 @@
+//! Commands on project resources (issue #4).

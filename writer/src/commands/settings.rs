@@ -1,0 +1,1 @@
+//! Commands on settings resources (issue #4).
