@@ -18,6 +18,7 @@ mod e2e {
     mod lifecycle;
     mod postgres;
     mod projects;
+    mod sdk;
     mod settings;
     mod users;
 }
