@@ -13,6 +13,7 @@ mod e2e {
 
     mod authorizations;
     mod distributed;
+    mod domains;
     mod embedded;
     mod errors;
     mod lifecycle;
