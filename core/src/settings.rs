@@ -133,7 +133,12 @@ macro_rules! stored_policy {
     };
 }
 
-stored_policy!(LoginPolicy, login, LoginSet, Some(SettingsEvent::LoginReset {}));
+stored_policy!(
+    LoginPolicy,
+    login,
+    LoginSet,
+    Some(SettingsEvent::LoginReset {})
+);
 stored_policy!(
     PasswordComplexityPolicy,
     password_complexity,

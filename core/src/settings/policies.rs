@@ -395,7 +395,9 @@ impl Policy for SecurityPolicy {
             ));
         }
         for origin in &self.allowed_origins {
-            if origin.trim().is_empty() || origin.len() > 500 || origin.contains(char::is_whitespace)
+            if origin.trim().is_empty()
+                || origin.len() > 500
+                || origin.contains(char::is_whitespace)
             {
                 return Err(DomainError::invalid(
                     "SETTINGS-0010",

@@ -33,7 +33,9 @@ fn built_in_defaults_are_zitadels() {
         }
     );
     assert_eq!(
-        effective::<LockoutPolicy>(None, None).policy.max_password_attempts,
+        effective::<LockoutPolicy>(None, None)
+            .policy
+            .max_password_attempts,
         0
     );
     let domain = effective::<DomainPolicy>(None, None).policy;
