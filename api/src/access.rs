@@ -65,10 +65,7 @@ pub fn field<'a>(request: &'a serde_json::Value, path: &str) -> Option<&'a str> 
 /// The org an [`Access::Org`] check is about: the request's field, else the org header, else
 /// the caller's own org.
 fn org_of(request: &serde_json::Value, path: &str, header: Option<&str>, own: &str) -> String {
-    field(request, path)
-        .or(header)
-        .unwrap_or(own)
-        .to_owned()
+    field(request, path).or(header).unwrap_or(own).to_owned()
 }
 
 fn denied(permission: &str) -> DomainError {
@@ -103,7 +100,12 @@ pub async fn authorize(
             permission,
             field: path,
         } => {
-            let org_id = org_of(request, path, caller.org_header.as_deref(), &principal.org_id);
+            let org_id = org_of(
+                request,
+                path,
+                caller.org_header.as_deref(),
+                &principal.org_id,
+            );
             let target = Target::org(org_id);
             if principal.allows(permission, &target) {
                 caller.target = Some(target);

@@ -42,9 +42,8 @@ async fn write<R: PolicyRequest>(
         .await
         .map_err(read_error)?;
     let policy = request.into_policy(&current.policy)?;
-    let decide = move |s: &settings::Settings, owner: Owner| {
-        settings::set(s, owner, mode, policy.clone())
-    };
+    let decide =
+        move |s: &settings::Settings, owner: Owner| settings::set(s, owner, mode, policy.clone());
     let (owner, committed) = match org_id {
         Some(org_id) => {
             let committed = execute(state, caller, &OnSettings::org(&org_id, decide)).await?;

@@ -84,7 +84,10 @@ pub async fn login(
     request: ContextRequest,
 ) -> Result<SettingsResponse<LoginSettings>, DomainError> {
     let view = effective::<LoginPolicy>(&state, &caller, &request).await?;
-    Ok(respond(&view, LoginSettings::new(&view.policy, owner(&view))))
+    Ok(respond(
+        &view,
+        LoginSettings::new(&view.policy, owner(&view)),
+    ))
 }
 
 pub async fn password_complexity(
@@ -125,7 +128,10 @@ pub async fn domain(
     request: ContextRequest,
 ) -> Result<SettingsResponse<DomainSettings>, DomainError> {
     let view = effective::<DomainPolicy>(&state, &caller, &request).await?;
-    Ok(respond(&view, DomainSettings::new(&view.policy, owner(&view))))
+    Ok(respond(
+        &view,
+        DomainSettings::new(&view.policy, owner(&view)),
+    ))
 }
 
 pub async fn branding(

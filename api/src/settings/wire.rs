@@ -177,7 +177,12 @@ impl LoginSettings {
             multi_factor_check_lifetime: ProtoDuration::from_secs(
                 p.multi_factor_check_lifetime_secs,
             ),
-            second_factors: p.second_factors.iter().copied().map(second_factor).collect(),
+            second_factors: p
+                .second_factors
+                .iter()
+                .copied()
+                .map(second_factor)
+                .collect(),
             multi_factors: p.multi_factors.iter().copied().map(multi_factor).collect(),
             allow_domain_discovery: p.allow_domain_discovery,
             disable_login_with_email: p.disable_login_with_email,
