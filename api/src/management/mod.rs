@@ -127,80 +127,78 @@ fn admin_rpcs() -> Vec<Rpc> {
 
 /// Add / Update / Reset of one org-overridable policy kind.
 macro_rules! org_policy {
-    ($list:ident, $name:literal, $path:literal, $request:ty, $policy:ty) => {
-        $list.push(rpc(
-            concat!("AddCustom", $name, "Policy"),
-            rest("POST", $path),
-            on_org(POLICY_WRITE),
-            add_org::<$request>,
-        ));
-        $list.push(rpc(
-            concat!("UpdateCustom", $name, "Policy"),
-            rest("PUT", $path),
-            on_org(POLICY_WRITE),
-            update_org::<$request>,
-        ));
-        $list.push(rpc(
-            concat!("Reset", $name, "PolicyToDefault"),
-            rest("DELETE", $path),
-            on_org(POLICY_DELETE),
-            reset_org::<$policy>,
-        ));
+    ($name:literal, $path:literal, $request:ty, $policy:ty) => {
+        [
+            rpc(
+                concat!("AddCustom", $name, "Policy"),
+                rest("POST", $path),
+                on_org(POLICY_WRITE),
+                add_org::<$request>,
+            ),
+            rpc(
+                concat!("UpdateCustom", $name, "Policy"),
+                rest("PUT", $path),
+                on_org(POLICY_WRITE),
+                update_org::<$request>,
+            ),
+            rpc(
+                concat!("Reset", $name, "PolicyToDefault"),
+                rest("DELETE", $path),
+                on_org(POLICY_DELETE),
+                reset_org::<$policy>,
+            ),
+        ]
     };
 }
 
 fn management_rpcs() -> Vec<Rpc> {
-    let mut list = Vec::new();
-    org_policy!(
-        list,
-        "Login",
-        "/management/v1/policies/login",
-        LoginPolicyRequest,
-        LoginPolicy
-    );
-    org_policy!(
-        list,
-        "PasswordComplexity",
-        "/management/v1/policies/password/complexity",
-        PasswordComplexityPolicyRequest,
-        PasswordComplexityPolicy
-    );
-    org_policy!(
-        list,
-        "PasswordAge",
-        "/management/v1/policies/password/age",
-        PasswordAgePolicyRequest,
-        PasswordAgePolicy
-    );
-    org_policy!(
-        list,
-        "Lockout",
-        "/management/v1/policies/lockout",
-        LockoutPolicyRequest,
-        LockoutPolicy
-    );
-    org_policy!(
-        list,
-        "Privacy",
-        "/management/v1/policies/privacy",
-        PrivacyPolicyRequest,
-        PrivacyPolicy
-    );
-    org_policy!(
-        list,
-        "Label",
-        "/management/v1/policies/label",
-        LabelPolicyRequest,
-        LabelPolicy
-    );
-    org_policy!(
-        list,
-        "Domain",
-        "/management/v1/policies/domain",
-        DomainPolicyRequest,
-        DomainPolicy
-    );
-    list
+    [
+        org_policy!(
+            "Login",
+            "/management/v1/policies/login",
+            LoginPolicyRequest,
+            LoginPolicy
+        ),
+        org_policy!(
+            "PasswordComplexity",
+            "/management/v1/policies/password/complexity",
+            PasswordComplexityPolicyRequest,
+            PasswordComplexityPolicy
+        ),
+        org_policy!(
+            "PasswordAge",
+            "/management/v1/policies/password/age",
+            PasswordAgePolicyRequest,
+            PasswordAgePolicy
+        ),
+        org_policy!(
+            "Lockout",
+            "/management/v1/policies/lockout",
+            LockoutPolicyRequest,
+            LockoutPolicy
+        ),
+        org_policy!(
+            "Privacy",
+            "/management/v1/policies/privacy",
+            PrivacyPolicyRequest,
+            PrivacyPolicy
+        ),
+        org_policy!(
+            "Label",
+            "/management/v1/policies/label",
+            LabelPolicyRequest,
+            LabelPolicy
+        ),
+        org_policy!(
+            "Domain",
+            "/management/v1/policies/domain",
+            DomainPolicyRequest,
+            DomainPolicy
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 pub fn router() -> Router<AppState> {

@@ -18,7 +18,9 @@ async fn call(
     body: Option<Value>,
     org: Option<&str>,
 ) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
+    let mut request = reqwest::Client::builder()
+        .build()
+        .unwrap()
         .request(method, format!("http://127.0.0.1:{}{path}", server.port))
         .header("Host", format!("localhost:{}", server.port))
         .header("Authorization", format!("Bearer {}", server.token));
@@ -393,7 +395,8 @@ async fn bad_policy_input_is_refused_and_writes_nothing() {
     let head = probe.head().await;
 
     // (service, method, body, org header, HTTP status, Connect code)
-    let cases: Vec<(&str, &str, Value, Option<&str>, u16, &str)> = vec![
+    type Case<'a> = (&'a str, &'a str, Value, Option<&'a str>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (
             ADMIN,
             "UpdatePasswordComplexityPolicy",
