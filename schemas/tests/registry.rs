@@ -46,22 +46,26 @@ const IDS: &[(u32, &str, u32)] = &[
     (20, "user.MachineAdded", 1),
     (21, "user.PersonalAccessTokenAdded", 1),
     (22, "user.PersonalAccessTokenRemoved", 1),
-    (23, "settings.DomainReset", 1),
-    (24, "settings.DomainSet", 1),
-    (25, "settings.HostedLoginTranslationSet", 1),
-    (26, "settings.LabelReset", 1),
-    (27, "settings.LabelSet", 1),
-    (28, "settings.LockoutReset", 1),
-    (29, "settings.LockoutSet", 1),
-    (30, "settings.LoginReset", 1),
-    (31, "settings.LoginSet", 1),
-    (32, "settings.PasswordAgeReset", 1),
-    (33, "settings.PasswordAgeSet", 1),
-    (34, "settings.PasswordComplexityReset", 1),
-    (35, "settings.PasswordComplexitySet", 1),
-    (36, "settings.PrivacyReset", 1),
-    (37, "settings.PrivacySet", 1),
-    (38, "settings.SecuritySet", 1),
+    (23, "instance.Changed", 1),
+    (24, "instance.DomainRemoved", 1),
+    (25, "instance.TrustedDomainAdded", 1),
+    (26, "instance.TrustedDomainRemoved", 1),
+    (27, "settings.DomainReset", 1),
+    (28, "settings.DomainSet", 1),
+    (29, "settings.HostedLoginTranslationSet", 1),
+    (30, "settings.LabelReset", 1),
+    (31, "settings.LabelSet", 1),
+    (32, "settings.LockoutReset", 1),
+    (33, "settings.LockoutSet", 1),
+    (34, "settings.LoginReset", 1),
+    (35, "settings.LoginSet", 1),
+    (36, "settings.PasswordAgeReset", 1),
+    (37, "settings.PasswordAgeSet", 1),
+    (38, "settings.PasswordComplexityReset", 1),
+    (39, "settings.PasswordComplexitySet", 1),
+    (40, "settings.PrivacyReset", 1),
+    (41, "settings.PrivacySet", 1),
+    (42, "settings.SecuritySet", 1),
 ];
 
 /// How many subjects release v1 holds (the first ids).
@@ -77,7 +81,7 @@ fn subjects_follow_the_topic_record_name_strategy() {
     assert_eq!(catalog.topic(), "castellan.events");
     assert_eq!(catalog.releases(), ["v1"]);
     let subjects = catalog.subjects();
-    assert_eq!(subjects.len(), 38);
+    assert_eq!(subjects.len(), 42);
     let names: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -148,7 +152,7 @@ fn embedded_ids_are_pinned_and_the_same_in_every_process() {
     assert_eq!(fingerprints(&registry), fingerprints(&again));
 
     let ids = registry.ids();
-    assert_eq!(ids.len(), 38);
+    assert_eq!(ids.len(), 42);
     assert_eq!(ids.id("org.added"), Some(5));
     assert_eq!(ids.id("user.human.added"), Some(19));
     assert_eq!(registry.id(&format!("{PREFIX}org.Added"), 1), Some(5));
@@ -228,15 +232,25 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
             )
         })
         .collect();
+    // Unreleased subjects are numbered in subject order after the released ones.
+    let first = (RELEASED_V1
+        + IDS[RELEASED_V1..]
+            .iter()
+            .filter(|(_, name, _)| *name < "org.Added")
+            .count()
+        + 1) as u32;
     assert_eq!(
         new,
-        [(23, "org.Added", 2, true), (24, "org.Exploded", 1, true)]
+        [
+            (first, "org.Added", 2, true),
+            (first + 1, "org.Exploded", 1, true)
+        ]
     );
     assert!(
         !evolved.entry(5).unwrap().current,
         "org.added v1 is still readable, no longer written"
     );
-    assert_eq!(evolved.ids().id("org.added"), Some(23));
+    assert_eq!(evolved.ids().id("org.added"), Some(first));
     assert!(evolved.ids().schema(5).is_some());
 
     // Releasing them as v2 (a snapshot copy) changes no id.
@@ -286,7 +300,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let current = evolved_catalog
         .current_schema("castellan.events.org.Added")
         .unwrap();
-    let new_bytes = codec::encode_with(&new_event, current, 23).unwrap();
+    let new_bytes = codec::encode_with(&new_event, current, first).unwrap();
     let read = codec::decode_as(
         &new_bytes,
         |id| after.lookup(id),
@@ -313,7 +327,7 @@ fn the_rest_api_answers_like_confluents() {
 
     let subjects = registry.get_subjects();
     assert_eq!(subjects.status, 200);
-    assert_eq!(subjects.body.as_array().unwrap().len(), 38);
+    assert_eq!(subjects.body.as_array().unwrap().len(), 42);
     assert_eq!(subjects.body[0], json!(format!("{PREFIX}instance.Added")));
 
     assert_eq!(
@@ -444,7 +458,7 @@ async fn the_embedded_registry_registers_and_decodes_through_the_trait() {
     let registry: Arc<dyn SchemaRegistry> = Arc::new(registry());
     let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
     let ids = registry.register(&catalog).await.unwrap();
-    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 38);
+    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 42);
     for (event, _) in common::all_samples() {
         let bytes = ids.encode(&event).unwrap();
         assert_eq!(
@@ -604,7 +618,7 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
 
     let ids = client.register(&catalog).await.unwrap();
-    assert_eq!(ids.len(), 38);
+    assert_eq!(ids.len(), 42);
     // The registry's ids, not the embedded ones.
     assert_eq!(ids.id("instance.added"), Some(100));
     let mut assigned: Vec<u32> = ids.iter().map(|(_, id)| id).collect();
@@ -613,9 +627,11 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     {
         let fake = fake.lock().unwrap();
         let posts: Vec<_> = fake.requests.iter().filter(|r| r.0 == "POST").collect();
-        assert_eq!(posts.len(), 38);
-        let (_, path, content_type, body) = posts[4];
-        assert_eq!(path, &format!("/subjects/{PREFIX}org.Added/versions"));
+        assert_eq!(posts.len(), 42);
+        let (_, _, content_type, body) = posts
+            .iter()
+            .find(|post| post.1 == format!("/subjects/{PREFIX}org.Added/versions"))
+            .unwrap();
         assert_eq!(content_type, REGISTRY_CONTENT_TYPE);
         let body: Value = serde_json::from_str(body).unwrap();
         assert_eq!(body.as_object().unwrap().len(), 1);

@@ -17,6 +17,57 @@ pub fn translation_key(locale: &str) -> String {
     format!("translation/{locale}")
 }
 
+/// partition: instance id · clustering: "". The instance's creation and change times.
+pub const INSTANCE_INFO: &str = "instance_info";
+/// partition: instance id · clustering: domain. The domains that route to the instance.
+pub const INSTANCE_CUSTOM_DOMAINS: &str = "instance_custom_domains";
+/// partition: instance id · clustering: domain.
+pub const INSTANCE_TRUSTED_DOMAINS: &str = "instance_trusted_domains";
+
+/// The InstanceService's rows: times, custom domains and trusted domains.
+fn instance_ops(event: &Event) -> Result<Vec<RowOp>, DomainError> {
+    use castellan_core::instance::InstanceEvent as E;
+    let instance = event.instance_id.clone();
+    let mut info = columns(&[("changed", json!(event.created_at.0))]);
+    let domain_row = |table: &'static str, domain: String, generated: bool| RowOp::Upsert {
+        table,
+        partition: instance.clone(),
+        clustering: domain.clone(),
+        columns: columns(&[
+            ("domain", json!(domain)),
+            ("generated", json!(generated)),
+            ("created", json!(event.created_at.0)),
+        ]),
+    };
+    let delete = |table: &'static str, domain: String| RowOp::Delete {
+        table,
+        partition: instance.clone(),
+        clustering: domain,
+    };
+    let mut ops = match decode::<E>(event)? {
+        E::Added { .. } => {
+            info.insert("created".into(), json!(event.created_at.0));
+            Vec::new()
+        }
+        E::DomainAdded { domain, generated } => {
+            vec![domain_row(INSTANCE_CUSTOM_DOMAINS, domain, generated)]
+        }
+        E::DomainRemoved { domain } => vec![delete(INSTANCE_CUSTOM_DOMAINS, domain)],
+        E::TrustedDomainAdded { domain } => {
+            vec![domain_row(INSTANCE_TRUSTED_DOMAINS, domain, false)]
+        }
+        E::TrustedDomainRemoved { domain } => vec![delete(INSTANCE_TRUSTED_DOMAINS, domain)],
+        _ => Vec::new(),
+    };
+    ops.push(RowOp::Upsert {
+        table: INSTANCE_INFO,
+        partition: instance.clone(),
+        clustering: String::new(),
+        columns: info,
+    });
+    Ok(ops)
+}
+
 pub struct SettingsProjection;
 
 impl Projection for SettingsProjection {
@@ -25,6 +76,9 @@ impl Projection for SettingsProjection {
     }
 
     fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
+        if event.aggregate_type == castellan_core::instance::AGGREGATE_TYPE {
+            return instance_ops(event);
+        }
         if event.aggregate_type != AGGREGATE_TYPE {
             return Ok(Vec::new());
         }

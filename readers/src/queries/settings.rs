@@ -267,3 +267,63 @@ mod tests {
         assert_eq!(translation(&store, "i1", "o1", "en").await.unwrap(), None);
     }
 }
+
+/// One of the instance's domains (custom or trusted).
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceDomainView {
+    pub domain: String,
+    pub generated: bool,
+    pub created: Timestamp,
+}
+
+/// Which of an instance's domain lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DomainList {
+    /// The domains that route requests to the instance.
+    Custom,
+    Trusted,
+}
+
+/// A page of the instance's domains (by domain), keeping those `keep` accepts.
+pub async fn instance_domains(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    list: DomainList,
+    paging: super::Paging,
+    keep: impl Fn(&InstanceDomainView) -> bool,
+) -> Result<super::Page<InstanceDomainView>, ReadError> {
+    use crate::projections::settings::{INSTANCE_CUSTOM_DOMAINS, INSTANCE_TRUSTED_DOMAINS};
+    let table = match list {
+        DomainList::Custom => INSTANCE_CUSTOM_DOMAINS,
+        DomainList::Trusted => INSTANCE_TRUSTED_DOMAINS,
+    };
+    super::walk(store, table, instance_id, paging, |row| {
+        let view = InstanceDomainView {
+            domain: row.clustering.clone(),
+            generated: row
+                .columns
+                .get("generated")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
+            created: Timestamp(int(&row.columns, "created")),
+        };
+        Ok(keep(&view).then_some(view))
+    })
+    .await
+}
+
+/// When the instance was created and last changed.
+pub async fn instance_times(
+    store: &dyn ReadStore,
+    instance_id: &str,
+) -> Result<(Timestamp, Timestamp), ReadError> {
+    let row = store
+        .get(crate::projections::settings::INSTANCE_INFO, instance_id, "")
+        .await?;
+    Ok(row.map_or((Timestamp(0), Timestamp(0)), |row| {
+        (
+            Timestamp(int(&row.columns, "created")),
+            Timestamp(int(&row.columns, "changed")),
+        )
+    }))
+}

@@ -180,6 +180,18 @@ pub fn instance_samples() -> Vec<InstanceEvent> {
             user_id: "u-1".into(),
             roles: vec!["IAM_OWNER".into()],
         },
+        InstanceEvent::Changed {
+            name: "Renamed".into(),
+        },
+        InstanceEvent::DomainRemoved {
+            domain: "id.example.com".into(),
+        },
+        InstanceEvent::TrustedDomainAdded {
+            domain: "login.example.com".into(),
+        },
+        InstanceEvent::TrustedDomainRemoved {
+            domain: "login.example.com".into(),
+        },
     ]
 }
 
@@ -190,6 +202,12 @@ pub fn instance_record(event: &InstanceEvent) -> &'static str {
         InstanceEvent::DomainAdded { .. } => "castellan.events.instance.DomainAdded",
         InstanceEvent::DefaultOrgSet { .. } => "castellan.events.instance.DefaultOrgSet",
         InstanceEvent::MemberAdded { .. } => "castellan.events.instance.MemberAdded",
+        InstanceEvent::Changed { .. } => "castellan.events.instance.Changed",
+        InstanceEvent::DomainRemoved { .. } => "castellan.events.instance.DomainRemoved",
+        InstanceEvent::TrustedDomainAdded { .. } => "castellan.events.instance.TrustedDomainAdded",
+        InstanceEvent::TrustedDomainRemoved { .. } => {
+            "castellan.events.instance.TrustedDomainRemoved"
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use castellan_core::DomainError;
 use castellan_core::event::Decision;
+use castellan_core::instance::{Instance, InstanceEvent};
 use castellan_core::org::Org;
 use castellan_core::settings::{Owner, Settings, SettingsEvent};
 
@@ -57,6 +58,33 @@ where
         let decision = (self.decide)(&loaded.state, owner)?;
         let mut plan = Plan::default();
         plan.add(ctx, &owner_id, loaded.version, &owner_id, decision)?;
+        Ok((plan, ()))
+    }
+}
+
+/// Any decision about the command's own instance (InstanceService).
+pub struct OnInstance<F> {
+    pub decide: F,
+}
+
+#[async_trait]
+impl<F> Command for OnInstance<F>
+where
+    F: Fn(&Instance) -> Result<Decision<InstanceEvent>, DomainError> + Send + Sync,
+{
+    type Output = ();
+
+    async fn plan(&self, writer: &Writer, ctx: &CommandContext) -> Result<(Plan, ()), DomainError> {
+        let loaded = writer.load::<Instance>(ctx, &ctx.instance_id).await?;
+        let decision = (self.decide)(&loaded.state)?;
+        let mut plan = Plan::default();
+        plan.add(
+            ctx,
+            &ctx.instance_id,
+            loaded.version,
+            &ctx.instance_id,
+            decision,
+        )?;
         Ok((plan, ()))
     }
 }
