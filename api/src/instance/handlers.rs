@@ -126,7 +126,7 @@ pub async fn update_instance(
 
 fn instance_matches(caller: &Caller, filter: &InstanceFilter) -> Result<bool, DomainError> {
     match (&filter.in_ids_filter, &filter.custom_domains_filter) {
-        (Some(ids), None) => Ok(ids.ids.iter().any(|id| *id == caller.instance.id)),
+        (Some(ids), None) => Ok(ids.ids.contains(&caller.instance.id)),
         // Matched against the domain the request came in by, and the instance's own.
         (None, Some(domains)) => Ok(domains
             .domains
