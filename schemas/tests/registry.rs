@@ -46,7 +46,30 @@ const IDS: &[(u32, &str, u32)] = &[
     (20, "user.MachineAdded", 1),
     (21, "user.PersonalAccessTokenAdded", 1),
     (22, "user.PersonalAccessTokenRemoved", 1),
+    (23, "instance.Changed", 1),
+    (24, "instance.DomainRemoved", 1),
+    (25, "instance.TrustedDomainAdded", 1),
+    (26, "instance.TrustedDomainRemoved", 1),
+    (27, "settings.DomainReset", 1),
+    (28, "settings.DomainSet", 1),
+    (29, "settings.HostedLoginTranslationSet", 1),
+    (30, "settings.LabelReset", 1),
+    (31, "settings.LabelSet", 1),
+    (32, "settings.LockoutReset", 1),
+    (33, "settings.LockoutSet", 1),
+    (34, "settings.LoginReset", 1),
+    (35, "settings.LoginSet", 1),
+    (36, "settings.PasswordAgeReset", 1),
+    (37, "settings.PasswordAgeSet", 1),
+    (38, "settings.PasswordComplexityReset", 1),
+    (39, "settings.PasswordComplexitySet", 1),
+    (40, "settings.PrivacyReset", 1),
+    (41, "settings.PrivacySet", 1),
+    (42, "settings.SecuritySet", 1),
 ];
+
+/// How many subjects release v1 holds (the first ids).
+const RELEASED_V1: usize = 22;
 
 fn registry() -> EmbeddedRegistry {
     EmbeddedRegistry::new(SchemaCatalog::new(DEFAULT_TOPIC).unwrap()).unwrap()
@@ -58,7 +81,7 @@ fn subjects_follow_the_topic_record_name_strategy() {
     assert_eq!(catalog.topic(), "castellan.events");
     assert_eq!(catalog.releases(), ["v1"]);
     let subjects = catalog.subjects();
-    assert_eq!(subjects.len(), 22);
+    assert_eq!(subjects.len(), 42);
     let names: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -71,7 +94,11 @@ fn subjects_follow_the_topic_record_name_strategy() {
         assert_eq!(subject.versions().len(), 1, "{}", subject.name());
         let current = subject.current().unwrap();
         assert_eq!(current.version, 1);
-        assert_eq!(current.release.as_deref(), Some("v1"));
+        // Subjects added since v1 are current but not yet released.
+        let in_v1 = IDS[..RELEASED_V1]
+            .iter()
+            .any(|(_, name, _)| subject.name().trim_start_matches(PREFIX) == *name);
+        assert_eq!(current.release.as_deref(), in_v1.then_some("v1"));
         assert_eq!(subject.latest().unwrap().version, 1);
         assert_eq!(
             catalog.subject_of(subject.event_type()).unwrap().name(),
@@ -125,11 +152,11 @@ fn embedded_ids_are_pinned_and_the_same_in_every_process() {
     assert_eq!(fingerprints(&registry), fingerprints(&again));
 
     let ids = registry.ids();
-    assert_eq!(ids.len(), 22);
+    assert_eq!(ids.len(), 42);
     assert_eq!(ids.id("org.added"), Some(5));
     assert_eq!(ids.id("user.human.added"), Some(19));
     assert_eq!(registry.id(&format!("{PREFIX}org.Added"), 1), Some(5));
-    assert!(registry.lookup(0).is_none() && registry.lookup(23).is_none());
+    assert!(registry.lookup(0).is_none() && registry.lookup(IDS.len() as u32 + 1).is_none());
     for (event_type, id) in ids.iter() {
         assert_eq!(registry.entry(id).unwrap().event_type, event_type);
         assert!(registry.entry(id).unwrap().current);
@@ -183,7 +210,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let before = registry();
     let evolved = registry_of(evolved_files());
     // Every released id keeps its schema.
-    for entry in before.entries() {
+    for entry in before.entries().iter().take(RELEASED_V1) {
         let same = evolved.entry(entry.id).unwrap();
         assert_eq!(
             (&same.subject, same.version),
@@ -192,8 +219,10 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
         assert_eq!(same.schema.fingerprint(), entry.schema.fingerprint());
     }
     // The unreleased versions come after, sorted by subject.
-    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[22..]
+    // (Only the org subjects this test evolves; others added since v1 are unreleased too.)
+    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[RELEASED_V1..]
         .iter()
+        .filter(|e| e.subject.trim_start_matches(PREFIX).starts_with("org."))
         .map(|e| {
             (
                 e.id,
@@ -203,15 +232,25 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
             )
         })
         .collect();
+    // Unreleased subjects are numbered in subject order after the released ones.
+    let first = (RELEASED_V1
+        + IDS[RELEASED_V1..]
+            .iter()
+            .filter(|(_, name, _)| *name < "org.Added")
+            .count()
+        + 1) as u32;
     assert_eq!(
         new,
-        [(23, "org.Added", 2, true), (24, "org.Exploded", 1, true)]
+        [
+            (first, "org.Added", 2, true),
+            (first + 1, "org.Exploded", 1, true)
+        ]
     );
     assert!(
         !evolved.entry(5).unwrap().current,
         "org.added v1 is still readable, no longer written"
     );
-    assert_eq!(evolved.ids().id("org.added"), Some(23));
+    assert_eq!(evolved.ids().id("org.added"), Some(first));
     assert!(evolved.ids().schema(5).is_some());
 
     // Releasing them as v2 (a snapshot copy) changes no id.
@@ -261,7 +300,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let current = evolved_catalog
         .current_schema("castellan.events.org.Added")
         .unwrap();
-    let new_bytes = codec::encode_with(&new_event, current, 23).unwrap();
+    let new_bytes = codec::encode_with(&new_event, current, first).unwrap();
     let read = codec::decode_as(
         &new_bytes,
         |id| after.lookup(id),
@@ -288,7 +327,7 @@ fn the_rest_api_answers_like_confluents() {
 
     let subjects = registry.get_subjects();
     assert_eq!(subjects.status, 200);
-    assert_eq!(subjects.body.as_array().unwrap().len(), 22);
+    assert_eq!(subjects.body.as_array().unwrap().len(), 42);
     assert_eq!(subjects.body[0], json!(format!("{PREFIX}instance.Added")));
 
     assert_eq!(
@@ -355,7 +394,8 @@ fn the_rest_api_answers_like_confluents() {
             "{invalid}"
         );
     }
-    for id in ["0", "23", "x", "-1"] {
+    let past_the_end = (IDS.len() + 1).to_string();
+    for id in ["0", past_the_end.as_str(), "x", "-1"] {
         assert_eq!(
             registry.get_schema(id).into_parts(),
             schema_not_found,
@@ -418,7 +458,7 @@ async fn the_embedded_registry_registers_and_decodes_through_the_trait() {
     let registry: Arc<dyn SchemaRegistry> = Arc::new(registry());
     let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
     let ids = registry.register(&catalog).await.unwrap();
-    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 22);
+    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 42);
     for (event, _) in common::all_samples() {
         let bytes = ids.encode(&event).unwrap();
         assert_eq!(
@@ -578,16 +618,20 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
 
     let ids = client.register(&catalog).await.unwrap();
-    assert_eq!(ids.len(), 22);
+    assert_eq!(ids.len(), 42);
     // The registry's ids, not the embedded ones.
     assert_eq!(ids.id("instance.added"), Some(100));
-    assert_eq!(ids.id("user.personal.access.token.removed"), Some(121));
+    let mut assigned: Vec<u32> = ids.iter().map(|(_, id)| id).collect();
+    assigned.sort_unstable();
+    assert_eq!(assigned, (100..100 + IDS.len() as u32).collect::<Vec<_>>());
     {
         let fake = fake.lock().unwrap();
         let posts: Vec<_> = fake.requests.iter().filter(|r| r.0 == "POST").collect();
-        assert_eq!(posts.len(), 22);
-        let (_, path, content_type, body) = posts[4];
-        assert_eq!(path, &format!("/subjects/{PREFIX}org.Added/versions"));
+        assert_eq!(posts.len(), 42);
+        let (_, _, content_type, body) = posts
+            .iter()
+            .find(|post| post.1 == format!("/subjects/{PREFIX}org.Added/versions"))
+            .unwrap();
         assert_eq!(content_type, REGISTRY_CONTENT_TYPE);
         let body: Value = serde_json::from_str(body).unwrap();
         assert_eq!(body.as_object().unwrap().len(), 1);

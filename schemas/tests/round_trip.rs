@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::OrgEvent;
+use castellan_core::settings::SettingsEvent;
 use castellan_core::user::UserEvent;
 use castellan_schemas::apache_avro::Schema;
 use castellan_schemas::catalog::{EventSchema, SchemaFile};
@@ -89,6 +90,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<OrgEvent>(types(&org_samples()));
     check_coverage::<UserEvent>(types(&user_samples()));
     check_coverage::<InstanceEvent>(types(&instance_samples()));
+    check_coverage::<SettingsEvent>(types(&settings_samples()));
     let aggregates: BTreeSet<&str> = catalog::current()
         .unwrap()
         .iter()
@@ -96,7 +98,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
         .collect();
     assert_eq!(
         aggregates,
-        BTreeSet::from(["instance", "org", "user"]),
+        BTreeSet::from(["instance", "org", "settings", "user"]),
         "a schema of an aggregate without tests"
     );
 }
