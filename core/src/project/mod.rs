@@ -198,6 +198,11 @@ impl Project {
         )
     }
 
+    /// NotFound unless the project exists (and is not removed).
+    pub fn require_found(&self) -> Result<(), DomainError> {
+        self.require_exists()
+    }
+
     pub(crate) fn require_exists(&self) -> Result<(), DomainError> {
         if self.exists() {
             Ok(())
