@@ -74,3 +74,5 @@ where
         Ok((plan, ()))
     }
 }
+
+pub mod keys;
