@@ -41,3 +41,5 @@ pub const PROJECT_GRANTS_BY_ORG: &str = "project_grants_by_org";
 pub const APPLICATIONS: &str = "applications";
 /// partition: instance id · clustering: client id. Columns `app_id`, `project_id`.
 pub const APPLICATION_CLIENT_IDS: &str = "application_client_ids";
+/// partition: instance id · clustering: key id. Application keys (public part only).
+pub const APPLICATION_KEYS: &str = "application_keys";

@@ -1,13 +1,14 @@
 //! `zitadel.application.v2.ApplicationService`: OIDC, API and SAML applications of projects.
-//! Application keys (CreateApplicationKey, ...) are not served yet.
 
 mod convert;
 mod handlers;
+mod keys;
 pub mod wire;
 
 use axum::Router;
 use castellan_core::permission::{PROJECT_APP_DELETE, PROJECT_APP_READ, PROJECT_APP_WRITE};
 use castellan_readers::queries::owner::{APPLICATION, PROJECT};
+use castellan_readers::queries::project::APPLICATION_KEY;
 
 use crate::access::Access;
 use crate::rpc::{Rpc, router as rpc_router, rpc};
@@ -16,6 +17,15 @@ use crate::state::AppState;
 pub const SERVICE: &str = "zitadel.application.v2.ApplicationService";
 
 /// The permission on the application named by the request's `applicationId`.
+/// The permission on the application key named by the request's `keyId`.
+const fn on_key(permission: &'static str) -> Access {
+    Access::Resource {
+        permission,
+        kind: APPLICATION_KEY,
+        field: "keyId",
+    }
+}
+
 const fn on_app(permission: &'static str) -> Access {
     Access::Resource {
         permission,
@@ -77,6 +87,30 @@ fn rpcs() -> Vec<Rpc> {
             None,
             on_app(PROJECT_APP_WRITE),
             handlers::generate_client_secret,
+        ),
+        rpc(
+            "CreateApplicationKey",
+            None,
+            on_app(PROJECT_APP_WRITE),
+            keys::create_key,
+        ),
+        rpc(
+            "GetApplicationKey",
+            None,
+            on_key(PROJECT_APP_READ),
+            keys::get_key,
+        ),
+        rpc(
+            "ListApplicationKeys",
+            None,
+            Access::Anywhere(PROJECT_APP_READ),
+            keys::list_keys,
+        ),
+        rpc(
+            "DeleteApplicationKey",
+            None,
+            on_key(PROJECT_APP_WRITE),
+            keys::delete_key,
         ),
     ]
 }

@@ -359,3 +359,100 @@ pub struct GenerateClientSecretResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<ProtoTimestamp>,
 }
+
+proto_enum! {
+    pub enum ApplicationKeysSorting = "zitadel.application.v2.ApplicationKeysSorting" {
+        Id = 0 => "APPLICATION_KEYS_SORT_BY_ID",
+        ProjectId = 1 => "APPLICATION_KEYS_SORT_BY_PROJECT_ID",
+        ApplicationId = 2 => "APPLICATION_KEYS_SORT_BY_APPLICATION_ID",
+        CreationDate = 3 => "APPLICATION_KEYS_SORT_BY_CREATION_DATE",
+        OrganizationId = 4 => "APPLICATION_KEYS_SORT_BY_ORGANIZATION_ID",
+        Expiration = 5 => "APPLICATION_KEYS_SORT_BY_EXPIRATION",
+        Type = 6 => "APPLICATION_KEYS_SORT_BY_TYPE",
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateApplicationKeyRequest {
+    pub application_id: String,
+    pub project_id: String,
+    pub expiration_date: Option<ProtoTimestamp>,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateApplicationKeyResponse {
+    pub key_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<ProtoTimestamp>,
+    /// bytes (base64): ZITADEL's JSON key file, with the private key. Returned only here.
+    pub key_details: String,
+}
+
+/// GetApplicationKey and DeleteApplicationKey.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApplicationKeyIdRequest {
+    pub key_id: String,
+    pub application_id: String,
+    pub project_id: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetApplicationKeyResponse {
+    pub key_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<ProtoTimestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<ProtoTimestamp>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KeyApplicationIdFilter {
+    pub application_id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KeyOrganizationIdFilter {
+    pub organization_id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApplicationKeySearchFilter {
+    pub application_id_filter: Option<KeyApplicationIdFilter>,
+    pub organization_id_filter: Option<KeyOrganizationIdFilter>,
+    pub project_id_filter: Option<ProjectIdFilter>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListApplicationKeysRequest {
+    pub pagination: Option<PaginationRequest>,
+    pub sorting_column: ApplicationKeysSorting,
+    pub filters: Vec<ApplicationKeySearchFilter>,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationKey {
+    pub key_id: String,
+    pub application_id: String,
+    pub project_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<ProtoTimestamp>,
+    pub organization_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<ProtoTimestamp>,
+}
+
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListApplicationKeysResponse {
+    pub keys: Vec<ApplicationKey>,
+    pub pagination: PaginationResponse,
+}

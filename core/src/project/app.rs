@@ -1,8 +1,11 @@
 //! Applications of a project: OIDC, API and SAML clients, validated as ZITADEL validates them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Project, ProjectEvent, validate_name};
+use crate::clock::Timestamp;
 use crate::error::DomainError;
 use crate::event::Decision;
 
@@ -132,6 +135,8 @@ pub struct Application {
     pub state: AppState,
     pub config: AppConfig,
     pub secret_hash: Option<String>,
+    /// Key id → expiration.
+    pub keys: BTreeMap<String, Option<Timestamp>>,
 }
 
 impl Application {
@@ -174,6 +179,7 @@ pub(super) fn apply(project: &mut Project, event: &ProjectEvent) {
                     state: AppState::Active,
                     config: config.clone(),
                     secret_hash: secret_hash.clone(),
+                    keys: BTreeMap::new(),
                 },
             );
         }
@@ -557,12 +563,18 @@ pub fn reactivate_app(
     }))
 }
 
+/// DeleteApplication: its keys go first (one event each, so readers forget them).
 pub fn remove_app(state: &Project, app_id: &str) -> Result<Decision<ProjectEvent>, DomainError> {
     let app = require_app(state, app_id)?;
-    Ok(Decision::of(ProjectEvent::ApplicationRemoved {
+    let mut decision = Decision::default();
+    decision
+        .events
+        .extend(super::key::removals(app_id, app.keys.keys().cloned()));
+    decision.events.push(ProjectEvent::ApplicationRemoved {
         app_id: app_id.to_owned(),
         client_id: app.client_id().to_owned(),
-    }))
+    });
+    Ok(decision)
 }
 
 /// GenerateClientSecret: only for apps that authenticate with a secret.

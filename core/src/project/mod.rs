@@ -5,11 +5,13 @@
 
 pub mod app;
 pub mod grant;
+pub mod key;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Timestamp;
 use crate::error::DomainError;
 use crate::event::{Aggregate, Decision, EventMeta, EventPayload};
 
@@ -90,6 +92,16 @@ pub enum ProjectEvent {
     ApplicationRemoved { app_id: String, client_id: String },
     #[serde(rename = "project.application.secret.changed")]
     ApplicationSecretChanged { app_id: String, secret_hash: String },
+    #[serde(rename = "project.application.key.added")]
+    ApplicationKeyAdded {
+        app_id: String,
+        key_id: String,
+        /// The public key, SubjectPublicKeyInfo PEM. The private key is never stored.
+        public_key: String,
+        expiration: Option<Timestamp>,
+    },
+    #[serde(rename = "project.application.key.removed")]
+    ApplicationKeyRemoved { app_id: String, key_id: String },
     #[serde(rename = "project.grant.added")]
     GrantAdded {
         grant_id: String,
@@ -184,6 +196,7 @@ impl Aggregate for Project {
             }
             _ => {
                 app::apply(self, event);
+                key::apply(self, event);
                 grant::apply(self, event);
             }
         }
@@ -312,6 +325,9 @@ pub fn remove(state: &Project) -> Result<Decision<ProjectEvent>, DomainError> {
         });
     }
     for (app_id, app) in &state.apps {
+        decision
+            .events
+            .extend(key::removals(app_id, app.keys.keys().cloned()));
         decision.events.push(ProjectEvent::ApplicationRemoved {
             app_id: app_id.clone(),
             client_id: app.client_id().to_owned(),

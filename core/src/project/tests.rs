@@ -2,8 +2,8 @@ use super::app::{
     self, OidcAppType, OidcAuthMethod, OidcConfig, OidcGrantType, OidcResponseType,
     is_absolute_uri, validate_oidc,
 };
-use super::grant;
 use super::*;
+use super::{grant, key};
 use crate::ErrorKind;
 use crate::clock::Timestamp;
 use crate::event::{EventMeta, Position};
@@ -324,5 +324,50 @@ fn grants_need_another_org_existing_roles_and_one_grant_per_org() {
     assert_eq!(
         grant::remove_grant(&project, "org-2").unwrap_err().kind,
         ErrorKind::NotFound
+    );
+}
+
+#[test]
+fn keys_only_for_private_key_jwt_clients_and_removed_with_their_app() {
+    let mut project = created();
+    let jwt = AppConfig {
+        api: Some(ApiConfig {
+            auth_method: super::ApiAuthMethod::PrivateKeyJwt,
+            ..ApiConfig::default()
+        }),
+        ..AppConfig::default()
+    };
+    let basic = AppConfig {
+        api: Some(ApiConfig::default()),
+        ..AppConfig::default()
+    };
+    apply_all(&mut project, |p| app::add_app(p, "jwt", "JWT", jwt, None));
+    apply_all(&mut project, |p| {
+        app::add_app(p, "basic", "Basic", basic, Some("h".into()))
+    });
+    let now = Timestamp(1_000);
+    let refused = key::add_key(&project, "basic", "k0", "PEM", None, now).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::FailedPrecondition);
+    let past = key::add_key(&project, "jwt", "k0", "PEM", Some(Timestamp(999)), now).unwrap_err();
+    assert_eq!(past.kind, ErrorKind::InvalidArgument);
+    apply_all(&mut project, |p| {
+        key::add_key(p, "jwt", "k1", "PEM", Some(Timestamp(2_000)), now)
+    });
+    apply_all(&mut project, |p| {
+        key::add_key(p, "jwt", "k2", "PEM", None, now)
+    });
+    assert_eq!(project.apps["jwt"].keys.len(), 2);
+    apply_all(&mut project, |p| key::remove_key(p, "jwt", "k1"));
+    assert_eq!(
+        key::remove_key(&project, "jwt", "k1").unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    let removal = app::remove_app(&project, "jwt").unwrap();
+    assert_eq!(
+        removal.events.first(),
+        Some(&ProjectEvent::ApplicationKeyRemoved {
+            app_id: "jwt".into(),
+            key_id: "k2".into()
+        })
     );
 }

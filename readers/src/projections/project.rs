@@ -9,10 +9,11 @@ use serde_json::json;
 
 use super::{Projection, columns};
 use crate::queries::owner::{self, remove_owner, set_owner};
+use crate::queries::project::APPLICATION_KEY;
 use crate::store::{Columns, RowOp, key};
 use crate::tables::{
-    APPLICATION_CLIENT_IDS, APPLICATIONS, PROJECT_GRANTS, PROJECT_GRANTS_BY_INSTANCE,
-    PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS,
+    APPLICATION_CLIENT_IDS, APPLICATION_KEYS, APPLICATIONS, PROJECT_GRANTS,
+    PROJECT_GRANTS_BY_INSTANCE, PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS,
 };
 
 pub struct ProjectProjection;
@@ -267,6 +268,38 @@ impl Projection for ProjectProjection {
                 }
                 ops
             }
+            ProjectEvent::ApplicationKeyAdded {
+                app_id,
+                key_id,
+                public_key,
+                expiration,
+            } => vec![
+                RowOp::Upsert {
+                    table: APPLICATION_KEYS,
+                    partition: instance.to_owned(),
+                    clustering: key_id.clone(),
+                    columns: columns(&[
+                        ("id", json!(key_id)),
+                        ("app_id", json!(app_id)),
+                        ("project_id", json!(project_id)),
+                        ("org_id", json!(org_id)),
+                        ("public_key", json!(public_key)),
+                        ("expiration", json!(expiration.map(|at| at.0))),
+                        ("created", created),
+                    ]),
+                },
+                set_owner(instance, APPLICATION_KEY, &key_id, &in_project(None)),
+                app_row(&app_id, &[]),
+            ],
+            ProjectEvent::ApplicationKeyRemoved { app_id, key_id } => vec![
+                RowOp::Delete {
+                    table: APPLICATION_KEYS,
+                    partition: instance.to_owned(),
+                    clustering: key_id.clone(),
+                },
+                remove_owner(instance, APPLICATION_KEY, &key_id),
+                app_row(&app_id, &[]),
+            ],
             ProjectEvent::GrantAdded {
                 grant_id,
                 granted_org_id,

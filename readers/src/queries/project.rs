@@ -7,9 +7,12 @@ use castellan_core::project::{AppConfig, PrivateLabeling};
 use super::{Page, Paging, TextMatch, corrupt, int, text, walk};
 use crate::store::{Columns, ReadError, ReadStore, Row, key};
 use crate::tables::{
-    APPLICATION_CLIENT_IDS, APPLICATIONS, PROJECT_GRANTS, PROJECT_GRANTS_BY_INSTANCE,
-    PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS,
+    APPLICATION_CLIENT_IDS, APPLICATION_KEYS, APPLICATIONS, PROJECT_GRANTS,
+    PROJECT_GRANTS_BY_INSTANCE, PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS,
 };
+
+/// The owner-table kind of application keys (for access checks on a key id).
+pub const APPLICATION_KEY: &str = "application_key";
 
 fn flag(columns: &Columns, name: &str) -> bool {
     columns
@@ -449,6 +452,74 @@ pub async fn list_apps(
                 AppFilter::Kind(wanted) => kind(&app.config) == *wanted,
             });
         Ok(keep.then_some(app))
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// application keys
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyView {
+    pub id: String,
+    pub app_id: String,
+    pub project_id: String,
+    pub org_id: String,
+    pub expiration: Option<Timestamp>,
+    pub created: Timestamp,
+}
+
+fn key_view(row: &Row) -> KeyView {
+    let columns = &row.columns;
+    KeyView {
+        id: text(columns, "id"),
+        app_id: text(columns, "app_id"),
+        project_id: text(columns, "project_id"),
+        org_id: text(columns, "org_id"),
+        expiration: columns
+            .get("expiration")
+            .and_then(serde_json::Value::as_i64)
+            .map(Timestamp),
+        created: Timestamp(int(columns, "created")),
+    }
+}
+
+pub async fn get_key(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    key_id: &str,
+) -> Result<Option<KeyView>, ReadError> {
+    Ok(store
+        .get(APPLICATION_KEYS, instance_id, key_id)
+        .await?
+        .map(|row| key_view(&row)))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyFilter {
+    AppId(String),
+    ProjectId(String),
+    OrgId(String),
+}
+
+/// Application keys across the instance in id order, filtered and narrowed.
+pub async fn list_keys(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    filters: &[KeyFilter],
+    visibility: &Visibility,
+    paging: Paging,
+) -> Result<Page<KeyView>, ReadError> {
+    walk(store, APPLICATION_KEYS, instance_id, paging, |row| {
+        let key = key_view(row);
+        let keep = visibility.sees(&key.org_id, &key.project_id, None)
+            && filters.iter().all(|filter| match filter {
+                KeyFilter::AppId(id) => &key.app_id == id,
+                KeyFilter::ProjectId(id) => &key.project_id == id,
+                KeyFilter::OrgId(id) => &key.org_id == id,
+            });
+        Ok(keep.then_some(key))
     })
     .await
 }

@@ -292,6 +292,22 @@ pub fn project_samples() -> Vec<ProjectEvent> {
             app_id: "a-1".into(),
             secret_hash: "cd".repeat(32),
         },
+        ProjectEvent::ApplicationKeyAdded {
+            app_id: "a-2".into(),
+            key_id: "k-1".into(),
+            public_key: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n".into(),
+            expiration: Some(Timestamp(1_900_000_000_000_000)),
+        },
+        ProjectEvent::ApplicationKeyAdded {
+            app_id: "a-2".into(),
+            key_id: "k-2".into(),
+            public_key: "-----BEGIN PUBLIC KEY-----\nMIIC\n-----END PUBLIC KEY-----\n".into(),
+            expiration: None,
+        },
+        ProjectEvent::ApplicationKeyRemoved {
+            app_id: "a-2".into(),
+            key_id: "k-1".into(),
+        },
         ProjectEvent::ApplicationRemoved {
             app_id: "a-1".into(),
             client_id: "a-1@shop".into(),
@@ -343,6 +359,10 @@ pub fn project_record(event: &ProjectEvent) -> &'static str {
         ProjectEvent::ApplicationRemoved { .. } => "castellan.events.project.ApplicationRemoved",
         ProjectEvent::ApplicationSecretChanged { .. } => {
             "castellan.events.project.ApplicationSecretChanged"
+        }
+        ProjectEvent::ApplicationKeyAdded { .. } => "castellan.events.project.ApplicationKeyAdded",
+        ProjectEvent::ApplicationKeyRemoved { .. } => {
+            "castellan.events.project.ApplicationKeyRemoved"
         }
         ProjectEvent::GrantAdded { .. } => "castellan.events.project.GrantAdded",
         ProjectEvent::GrantChanged { .. } => "castellan.events.project.GrantChanged",
