@@ -7,6 +7,7 @@ use super::support::{LedgerProbe, Server};
 
 mod access;
 mod applications;
+mod keys;
 
 pub(super) const PROJECTS: &str = "zitadel.project.v2.ProjectService";
 pub(super) const APPS: &str = "zitadel.application.v2.ApplicationService";
