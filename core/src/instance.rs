@@ -107,7 +107,7 @@ fn keeps_an_owner(members: &crate::administrator::Members) -> bool {
 
 fn last_owner() -> DomainError {
     DomainError::precondition(
-        "INST-0003",
+        "INST-0004",
         "The instance's last IAM_OWNER cannot be removed",
     )
 }
