@@ -8,6 +8,7 @@
 //! state succeed without a change date, as in ZITADEL.
 
 mod handlers;
+pub(crate) use handlers::execute_unless_done;
 mod list;
 pub mod wire;
 
