@@ -97,3 +97,7 @@ where
         Ok((plan, ()))
     }
 }
+
+#[cfg(test)]
+#[path = "authorization_tests.rs"]
+mod tests;
