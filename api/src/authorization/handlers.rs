@@ -2,8 +2,7 @@
 
 use castellan_core::DomainError;
 use castellan_core::authorization::{self, NewAuthorization};
-use castellan_readers::queries::authorization::{grant_to_org, project_has_role};
-use castellan_readers::queries::owner::{self, owner_of};
+use castellan_readers::queries::authorization::{NotGrantable, grantable};
 use castellan_writer::commands::authorization::{CreateAuthorization, OnAuthorization};
 use castellan_writer::writer::{Command, Committed};
 
@@ -30,9 +29,8 @@ pub(crate) async fn execute_unless_done<C: Command>(
     }
 }
 
-/// Checks that the granting org may grant `role_keys` on the project: every key is a role of
-/// the project, and an org that does not own the project holds a grant of it with those roles.
-/// Returns the grant's id when the org holds the project through one.
+/// Checks that the granting org may grant `role_keys` on the project (see
+/// [`grantable`]); returns the grant's id when the org holds the project through one.
 async fn check_grantable(
     state: &AppState,
     caller: &Caller,
@@ -40,42 +38,16 @@ async fn check_grantable(
     org_id: &str,
     role_keys: &[String],
 ) -> Result<Option<String>, DomainError> {
-    let store = state.store();
-    let instance = caller.instance.id.as_str();
-    let project = owner_of(store, instance, owner::PROJECT, project_id)
-        .await
-        .map_err(read_error)?
-        .ok_or_else(|| DomainError::not_found("AUTHZ-0110", "Project not found"))?;
-    for key in role_keys {
-        if !project_has_role(store, instance, project_id, key)
-            .await
-            .map_err(read_error)?
-        {
-            return Err(DomainError::invalid(
-                "AUTHZ-0111",
-                format!("Role {key:?} does not exist on the project"),
-            ));
-        }
-    }
-    if project.org_id == org_id {
-        return Ok(None);
-    }
-    let grant = grant_to_org(store, instance, project_id, org_id)
-        .await
-        .map_err(read_error)?
-        .ok_or_else(|| {
-            DomainError::not_found(
-                "AUTHZ-0112",
-                "The project is neither owned by nor granted to the organization",
-            )
-        })?;
-    if let Some(key) = role_keys.iter().find(|k| !grant.role_keys.contains(k)) {
-        return Err(DomainError::invalid(
-            "AUTHZ-0113",
-            format!("Role {key:?} is not part of the project grant to the organization"),
-        ));
-    }
-    Ok(Some(grant.id))
+    grantable(
+        state.store(),
+        &caller.instance.id,
+        project_id,
+        org_id,
+        role_keys,
+    )
+    .await
+    .map_err(read_error)?
+    .map_err(NotGrantable::into_error)
 }
 
 pub async fn create_authorization(

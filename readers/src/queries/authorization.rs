@@ -5,8 +5,10 @@ pub mod administrators;
 
 use std::collections::VecDeque;
 
+use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 
+use super::owner::{self, owner_of};
 use super::{Page, Paging, SCAN_PAGE, TextMatch, applied_limit, int, text};
 use crate::store::{Columns, ReadError, ReadStore, key};
 
@@ -134,6 +136,68 @@ pub async fn granted_org_of(
         .map(|row| text(&row.columns, "granted_org_id")))
 }
 
+/// Why an org may not grant roles on a project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotGrantable {
+    ProjectNotFound,
+    /// A role key that is not a role of the project.
+    UnknownRole(String),
+    /// The org neither owns the project nor holds a grant of it.
+    NotGranted,
+    /// A role key the org's grant of the project does not include.
+    RoleNotInGrant(String),
+}
+
+impl NotGrantable {
+    pub fn into_error(self) -> DomainError {
+        match self {
+            Self::ProjectNotFound => DomainError::not_found("AUTHZ-0110", "Project not found"),
+            Self::UnknownRole(key) => DomainError::invalid(
+                "AUTHZ-0111",
+                format!("Role {key:?} does not exist on the project"),
+            ),
+            Self::NotGranted => DomainError::not_found(
+                "AUTHZ-0112",
+                "The project is neither owned by nor granted to the organization",
+            ),
+            Self::RoleNotInGrant(key) => DomainError::invalid(
+                "AUTHZ-0113",
+                format!("Role {key:?} is not part of the project grant to the organization"),
+            ),
+        }
+    }
+}
+
+/// Whether `org_id` may grant `role_keys` on the project: every key is a role of the project,
+/// and an org that does not own the project holds a grant of it including those keys. `Ok(Ok(grant))`
+/// names the grant when the org holds the project through one.
+pub async fn grantable(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    project_id: &str,
+    org_id: &str,
+    role_keys: &[String],
+) -> Result<Result<Option<String>, NotGrantable>, ReadError> {
+    let Some(project) = owner_of(store, instance_id, owner::PROJECT, project_id).await? else {
+        return Ok(Err(NotGrantable::ProjectNotFound));
+    };
+    for role_key in role_keys {
+        if !project_has_role(store, instance_id, project_id, role_key).await? {
+            return Ok(Err(NotGrantable::UnknownRole(role_key.clone())));
+        }
+    }
+    if project.org_id == org_id {
+        return Ok(Ok(None));
+    }
+    let Some(grant) = grant_to_org(store, instance_id, project_id, org_id).await? else {
+        return Ok(Err(NotGrantable::NotGranted));
+    };
+    if let Some(missing) = role_keys.iter().find(|k| !grant.role_keys.contains(k)) {
+        return Ok(Err(NotGrantable::RoleNotInGrant(missing.clone())));
+    }
+    Ok(Ok(Some(grant.id)))
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum AuthorizationFilter {
     Ids(Vec<String>),
@@ -256,3 +320,7 @@ pub async fn list_authorizations(
     };
     Ok(Page { items, total })
 }
+
+#[cfg(test)]
+#[path = "authorization_tests.rs"]
+mod tests;
