@@ -5,6 +5,7 @@ use castellan_core::permission::{Target, USER_GRANT_READ};
 use castellan_core::{DomainError, ErrorKind};
 use castellan_readers::queries::authorization::{
     AuthorizationFilter, AuthorizationView, PROJECT_ROLES, list_authorizations as query,
+    project_name,
 };
 use castellan_readers::queries::org::get_org;
 use castellan_readers::queries::{Paging, TextMatch, applied_limit};
@@ -153,13 +154,16 @@ async fn to_wire(
     .map_err(read_error)?
     .map(|t| t.org_id)
     .unwrap_or_default();
+    let project_name = project_name(store, instance, &view.project_id)
+        .await
+        .map_err(read_error)?;
     Ok(Authorization {
         id: view.id,
         creation_date: Some(timestamp(view.created)),
         change_date: Some(timestamp(view.changed)),
         project: Project {
             id: view.project_id,
-            name: String::new(),
+            name: project_name,
             organization_id: project_owner,
         },
         organization: Organization {

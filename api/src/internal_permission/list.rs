@@ -13,7 +13,7 @@ use castellan_core::{DomainError, ErrorKind};
 use castellan_readers::queries::authorization::administrators::{
     AdministratorFilter, AdministratorView, list_administrators as query,
 };
-use castellan_readers::queries::authorization::{grant_to_org, granted_org_of};
+use castellan_readers::queries::authorization::{grant_to_org, granted_org_of, project_name};
 use castellan_readers::queries::identity::MemberScope;
 use castellan_readers::queries::org::get_org;
 use castellan_readers::queries::{Paging, applied_limit};
@@ -236,9 +236,12 @@ async fn to_wire(
             admin.organization = Some(Organization { id: org_id, name });
         }
         MemberScope::Project(project_id) => {
+            let name = project_name(store, instance, &project_id)
+                .await
+                .map_err(read_error)?;
             admin.project = Some(Project {
                 id: project_id,
-                name: String::new(),
+                name,
                 organization_id: view.owner_org_id,
             });
         }

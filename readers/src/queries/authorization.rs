@@ -18,6 +18,9 @@ pub const AUTHORIZATIONS: &str = "authorizations";
 pub const AUTHORIZATIONS_BY_USER: &str = "authorizations_by_user";
 /// partition: (instance id, project id) · clustering: authorization id (column `id` only).
 pub const AUTHORIZATIONS_BY_PROJECT: &str = "authorizations_by_project";
+/// The project projection's projects: partition instance id · clustering: project id; column
+/// `name`.
+pub const PROJECTS: &str = "projects";
 /// The project projection's roles: partition (instance id, project id) · clustering: role key.
 pub const PROJECT_ROLES: &str = "project_roles";
 /// The project projection's grants: partition (instance id, project id) · clustering: grant id;
@@ -123,6 +126,19 @@ pub async fn grant_to_org(
     }
 }
 
+/// A project's name ("" when the project is unknown).
+pub async fn project_name(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    project_id: &str,
+) -> Result<String, ReadError> {
+    Ok(store
+        .get(PROJECTS, instance_id, project_id)
+        .await?
+        .map(|row| text(&row.columns, "name"))
+        .unwrap_or_default())
+}
+
 /// The org a project grant was granted to.
 pub async fn granted_org_of(
     store: &dyn ReadStore,
@@ -146,6 +162,8 @@ pub enum NotGrantable {
     NotGranted,
     /// A role key the org's grant of the project does not include.
     RoleNotInGrant(String),
+    /// The org's grant of the project is deactivated.
+    GrantInactive,
 }
 
 impl NotGrantable {
@@ -163,6 +181,10 @@ impl NotGrantable {
             Self::RoleNotInGrant(key) => DomainError::invalid(
                 "AUTHZ-0113",
                 format!("Role {key:?} is not part of the project grant to the organization"),
+            ),
+            Self::GrantInactive => DomainError::precondition(
+                "AUTHZ-0114",
+                "The project grant to the organization is deactivated",
             ),
         }
     }
@@ -192,6 +214,9 @@ pub async fn grantable(
     let Some(grant) = grant_to_org(store, instance_id, project_id, org_id).await? else {
         return Ok(Err(NotGrantable::NotGranted));
     };
+    if !grant.active {
+        return Ok(Err(NotGrantable::GrantInactive));
+    }
     if let Some(missing) = role_keys.iter().find(|k| !grant.role_keys.contains(k)) {
         return Ok(Err(NotGrantable::RoleNotInGrant(missing.clone())));
     }

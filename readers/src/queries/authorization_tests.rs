@@ -97,7 +97,17 @@ impl Fixture {
             columns: columns(&[
                 ("granted_org_id", json!("globex")),
                 ("role_keys", json!(["reader"])),
-                ("state", json!("PROJECT_GRANT_STATE_ACTIVE")),
+                ("state", json!("active")),
+            ]),
+        });
+        ops.push(RowOp::Upsert {
+            table: PROJECT_GRANTS,
+            partition: key(&["i", "p1"]),
+            clustering: "g2".into(),
+            columns: columns(&[
+                ("granted_org_id", json!("hooli")),
+                ("role_keys", json!(["reader"])),
+                ("state", json!("inactive")),
             ]),
         });
         self.apply(ops).await;
@@ -141,6 +151,10 @@ async fn grantable_checks_the_project_its_roles_and_the_grant() {
     assert_eq!(
         check("initech", "p1", &["reader"]).await,
         Err(NotGrantable::NotGranted)
+    );
+    assert_eq!(
+        check("hooli", "p1", &["reader"]).await,
+        Err(NotGrantable::GrantInactive)
     );
     // Other instances see nothing of it.
     assert_eq!(
