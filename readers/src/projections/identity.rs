@@ -24,7 +24,8 @@ pub struct IdentityProjection;
 
 impl Projection for IdentityProjection {
     fn name(&self) -> &'static str {
-        "identity_v2"
+        // v3: members are also listed by scope (`administrators`), rebuilt from the start.
+        "identity_v3"
     }
 
     fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
