@@ -20,14 +20,17 @@ use crate::queries::owner::set_owner;
 use crate::store::{PositionedOp, RowOp};
 use crate::tables::MEMBERS;
 
+/// A read store for one test: embedded (SQLite in a temp dir) or Cassandra (a fresh keyspace
+/// on `CASTELLAN_TEST_CASSANDRA_NODES`, dropped when the test passes).
 struct Fixture {
-    store: std::sync::Arc<EmbeddedReadStore>,
-    _dir: tempfile::TempDir,
+    store: std::sync::Arc<dyn ReadStore>,
+    _dir: Option<tempfile::TempDir>,
+    keyspace: Option<(Vec<String>, String)>,
     position: i64,
 }
 
 impl Fixture {
-    async fn new() -> Fixture {
+    async fn embedded() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = EmbeddedReadStore::open(&dir.path().join("read.db"))
             .await
@@ -35,8 +38,51 @@ impl Fixture {
         store.migrate().await.unwrap();
         Fixture {
             store: std::sync::Arc::new(store),
-            _dir: dir,
+            _dir: Some(dir),
+            keyspace: None,
             position: 0,
+        }
+    }
+
+    async fn cassandra() -> Fixture {
+        let nodes: Vec<String> = std::env::var("CASTELLAN_TEST_CASSANDRA_NODES")
+            .expect("set CASTELLAN_TEST_CASSANDRA_NODES (e.g. 127.0.0.1:59042)")
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let keyspace = format!(
+            "castellan_authz_{:x}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let store = crate::scylla::ScyllaReadStore::connect_with(
+            &nodes,
+            &keyspace,
+            crate::scylla::ScyllaOptions::default(),
+        )
+        .await
+        .unwrap();
+        store.migrate().await.unwrap();
+        Fixture {
+            store: std::sync::Arc::new(store),
+            _dir: None,
+            keyspace: Some((nodes, keyspace)),
+            position: 0,
+        }
+    }
+
+    async fn done(self) {
+        if let Some((nodes, keyspace)) = self.keyspace {
+            let session = scylla::client::session_builder::SessionBuilder::new()
+                .known_nodes(&nodes)
+                .build()
+                .await
+                .unwrap();
+            let drop = format!("DROP KEYSPACE IF EXISTS \"{keyspace}\"");
+            session.query_unpaged(drop, ()).await.unwrap();
         }
     }
 
@@ -118,12 +164,33 @@ fn keys(names: &[&str]) -> Vec<String> {
     names.iter().map(|n| (*n).to_owned()).collect()
 }
 
-#[tokio::test]
-async fn grantable_checks_the_project_its_roles_and_the_grant() {
-    let mut f = Fixture::new().await;
+macro_rules! on_both_stores {
+    ($case:ident) => {
+        mod $case {
+            #[tokio::test]
+            async fn embedded() {
+                let f = super::Fixture::embedded().await;
+                super::$case(f).await;
+            }
+
+            #[tokio::test]
+            async fn cassandra() {
+                let f = super::Fixture::cassandra().await;
+                super::$case(f).await;
+            }
+        }
+    };
+}
+
+on_both_stores!(grantable_checks_the_project_its_roles_and_the_grant);
+on_both_stores!(authorizations_are_listed_by_filter_visibility_and_page);
+on_both_stores!(administrators_are_listed_by_scope_and_leave_the_members_table_when_removed);
+
+async fn grantable_checks_the_project_its_roles_and_the_grant(mut f: Fixture) {
     f.seed_project().await;
+    let shared = f.store.clone();
     let check = |org: &'static str, project: &'static str, roles: &'static [&'static str]| {
-        let store = f.store.clone();
+        let store = shared.clone();
         async move {
             grantable(store.as_ref(), "i", project, org, &keys(roles))
                 .await
@@ -163,6 +230,7 @@ async fn grantable_checks_the_project_its_roles_and_the_grant() {
             .unwrap(),
         Err(NotGrantable::ProjectNotFound)
     );
+    f.done().await;
 }
 
 fn added(user: &str, org: &str, grant: Option<&str>, roles: &[&str]) -> AuthorizationEvent {
@@ -175,9 +243,7 @@ fn added(user: &str, org: &str, grant: Option<&str>, roles: &[&str]) -> Authoriz
     }
 }
 
-#[tokio::test]
-async fn authorizations_are_listed_by_filter_visibility_and_page() {
-    let mut f = Fixture::new().await;
+async fn authorizations_are_listed_by_filter_visibility_and_page(mut f: Fixture) {
     let p = AuthorizationProjection;
     f.project(&p, "a1", "acme", &added("ada", "acme", None, &["reader"]))
         .await;
@@ -274,11 +340,12 @@ async fn authorizations_are_listed_by_filter_visibility_and_page() {
             .unwrap()
             .is_none()
     );
+    f.done().await;
 }
 
-#[tokio::test]
-async fn administrators_are_listed_by_scope_and_leave_the_members_table_when_removed() {
-    let mut f = Fixture::new().await;
+async fn administrators_are_listed_by_scope_and_leave_the_members_table_when_removed(
+    mut f: Fixture,
+) {
     let p = IdentityProjection;
     let member = |user: &str, role: &str| OrgEvent::MemberAdded {
         user_id: user.into(),
@@ -382,4 +449,5 @@ async fn administrators_are_listed_by_scope_and_leave_the_members_table_when_rem
         list(vec![acme]).await,
         [("bob".to_owned(), keys(&["ORG_USER_MANAGER"]))]
     );
+    f.done().await;
 }
