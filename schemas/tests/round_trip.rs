@@ -10,6 +10,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use castellan_core::administrator::AdministratorEvent;
+use castellan_core::authorization::AuthorizationEvent;
 use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::OrgEvent;
@@ -61,6 +63,14 @@ fn decoded_events_decode_to_the_same_typed_values() {
         let back = round_trip(&stored(&sample, 3));
         assert_eq!(event::decode::<ProjectEvent>(&back).unwrap(), sample);
     }
+    for sample in authorization_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<AuthorizationEvent>(&back).unwrap(), sample);
+    }
+    for sample in administrator_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<AdministratorEvent>(&back).unwrap(), sample);
+    }
 }
 
 fn check_coverage<E: EventPayload>(sample_types: BTreeSet<String>) {
@@ -97,6 +107,8 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<InstanceEvent>(types(&instance_samples()));
     check_coverage::<SettingsEvent>(types(&settings_samples()));
     check_coverage::<ProjectEvent>(types(&project_samples()));
+    check_coverage::<AuthorizationEvent>(types(&authorization_samples()));
+    check_coverage::<AdministratorEvent>(types(&administrator_samples()));
     let aggregates: BTreeSet<&str> = catalog::current()
         .unwrap()
         .iter()
@@ -104,7 +116,15 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
         .collect();
     assert_eq!(
         aggregates,
-        BTreeSet::from(["instance", "org", "project", "settings", "user"]),
+        BTreeSet::from([
+            "administrator",
+            "authorization",
+            "instance",
+            "org",
+            "project",
+            "settings",
+            "user"
+        ]),
         "a schema of an aggregate without tests"
     );
 }

@@ -1,6 +1,8 @@
 //! Samples of every event variant, shared by the test crates.
 #![allow(dead_code)]
 
+use castellan_core::administrator::AdministratorEvent;
+use castellan_core::authorization::AuthorizationEvent;
 use castellan_core::clock::Timestamp;
 use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
@@ -77,6 +79,13 @@ pub fn org_samples() -> Vec<OrgEvent> {
             user_id: "u-2".into(),
             roles: vec![],
         },
+        OrgEvent::MemberChanged {
+            user_id: "u-1".into(),
+            roles: vec!["ORG_USER_MANAGER".into()],
+        },
+        OrgEvent::MemberRemoved {
+            user_id: "u-1".into(),
+        },
     ]
 }
 
@@ -100,6 +109,8 @@ pub fn org_record(event: &OrgEvent) -> &'static str {
         OrgEvent::MetadataSet { .. } => "castellan.events.org.MetadataSet",
         OrgEvent::MetadataRemoved { .. } => "castellan.events.org.MetadataRemoved",
         OrgEvent::MemberAdded { .. } => "castellan.events.org.MemberAdded",
+        OrgEvent::MemberChanged { .. } => "castellan.events.org.MemberChanged",
+        OrgEvent::MemberRemoved { .. } => "castellan.events.org.MemberRemoved",
     }
 }
 
@@ -199,6 +210,13 @@ pub fn instance_samples() -> Vec<InstanceEvent> {
         InstanceEvent::TrustedDomainRemoved {
             domain: "login.example.com".into(),
         },
+        InstanceEvent::MemberChanged {
+            user_id: "u-2".into(),
+            roles: vec!["IAM_OWNER_VIEWER".into(), "IAM_ORG_MANAGER".into()],
+        },
+        InstanceEvent::MemberRemoved {
+            user_id: "u-2".into(),
+        },
     ]
 }
 
@@ -215,6 +233,8 @@ pub fn instance_record(event: &InstanceEvent) -> &'static str {
         InstanceEvent::TrustedDomainRemoved { .. } => {
             "castellan.events.instance.TrustedDomainRemoved"
         }
+        InstanceEvent::MemberChanged { .. } => "castellan.events.instance.MemberChanged",
+        InstanceEvent::MemberRemoved { .. } => "castellan.events.instance.MemberRemoved",
     }
 }
 
@@ -455,6 +475,35 @@ pub fn project_samples() -> Vec<ProjectEvent> {
     ]
 }
 
+pub fn authorization_samples() -> Vec<AuthorizationEvent> {
+    vec![
+        AuthorizationEvent::Added {
+            user_id: "u-1".into(),
+            project_id: "p-1".into(),
+            org_id: "o-1".into(),
+            project_grant_id: None,
+            role_keys: vec!["admin".into(), "viewer".into()],
+        },
+        AuthorizationEvent::Added {
+            user_id: "u-2".into(),
+            project_id: "p-1".into(),
+            org_id: "o-2".into(),
+            project_grant_id: Some("g-1".into()),
+            role_keys: vec![],
+        },
+        AuthorizationEvent::Changed {
+            role_keys: vec!["viewer".into()],
+        },
+        AuthorizationEvent::Deactivated {},
+        AuthorizationEvent::Reactivated {},
+        AuthorizationEvent::Removed {
+            user_id: "u-1".into(),
+            project_id: "p-1".into(),
+            org_id: "o-1".into(),
+        },
+    ]
+}
+
 /// Exhaustive over `ProjectEvent`; see [`org_record`].
 pub fn project_record(event: &ProjectEvent) -> &'static str {
     match event {
@@ -487,6 +536,54 @@ pub fn project_record(event: &ProjectEvent) -> &'static str {
         ProjectEvent::GrantDeactivated { .. } => "castellan.events.project.GrantDeactivated",
         ProjectEvent::GrantReactivated { .. } => "castellan.events.project.GrantReactivated",
         ProjectEvent::GrantRemoved { .. } => "castellan.events.project.GrantRemoved",
+    }
+}
+
+/// Exhaustive over `AuthorizationEvent`; see [`org_record`].
+pub fn authorization_record(event: &AuthorizationEvent) -> &'static str {
+    match event {
+        AuthorizationEvent::Added { .. } => "castellan.events.authorization.Added",
+        AuthorizationEvent::Changed { .. } => "castellan.events.authorization.Changed",
+        AuthorizationEvent::Deactivated {} => "castellan.events.authorization.Deactivated",
+        AuthorizationEvent::Reactivated {} => "castellan.events.authorization.Reactivated",
+        AuthorizationEvent::Removed { .. } => "castellan.events.authorization.Removed",
+    }
+}
+
+pub fn administrator_samples() -> Vec<AdministratorEvent> {
+    vec![
+        AdministratorEvent::Added {
+            project_id: "p-1".into(),
+            project_grant_id: None,
+            user_id: "u-1".into(),
+            roles: vec!["PROJECT_OWNER".into()],
+        },
+        AdministratorEvent::Added {
+            project_id: "p-1".into(),
+            project_grant_id: Some("g-1".into()),
+            user_id: "u-2".into(),
+            roles: vec!["PROJECT_GRANT_OWNER".into()],
+        },
+        AdministratorEvent::Changed {
+            project_id: "p-1".into(),
+            project_grant_id: None,
+            user_id: "u-1".into(),
+            roles: vec!["PROJECT_OWNER_VIEWER".into()],
+        },
+        AdministratorEvent::Removed {
+            project_id: "p-1".into(),
+            project_grant_id: Some("g-1".into()),
+            user_id: "u-2".into(),
+        },
+    ]
+}
+
+/// Exhaustive over `AdministratorEvent`; see [`org_record`].
+pub fn administrator_record(event: &AdministratorEvent) -> &'static str {
+    match event {
+        AdministratorEvent::Added { .. } => "castellan.events.administrator.Added",
+        AdministratorEvent::Changed { .. } => "castellan.events.administrator.Changed",
+        AdministratorEvent::Removed { .. } => "castellan.events.administrator.Removed",
     }
 }
 
@@ -525,6 +622,12 @@ pub fn all_samples() -> Vec<(Event, &'static str)> {
     }
     for (i, e) in project_samples().iter().enumerate() {
         all.push((stored(e, i as i64 + 1), project_record(e)));
+    }
+    for (i, e) in authorization_samples().iter().enumerate() {
+        all.push((stored(e, i as i64 + 1), authorization_record(e)));
+    }
+    for (i, e) in administrator_samples().iter().enumerate() {
+        all.push((stored(e, i as i64 + 1), administrator_record(e)));
     }
     all
 }
