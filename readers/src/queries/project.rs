@@ -523,3 +523,7 @@ pub async fn list_keys(
     })
     .await
 }
+
+#[cfg(test)]
+#[path = "project_tests.rs"]
+mod tests;
