@@ -47,31 +47,51 @@ const IDS: &[(u32, &str, u32)] = &[
     (21, "user.PersonalAccessTokenAdded", 1),
     (22, "user.PersonalAccessTokenRemoved", 1),
     // Not released yet: after every released id, by subject.
-    (23, "project.Added", 1),
-    (24, "project.ApplicationAdded", 1),
-    (25, "project.ApplicationChanged", 1),
-    (26, "project.ApplicationDeactivated", 1),
-    (27, "project.ApplicationKeyAdded", 1),
-    (28, "project.ApplicationKeyRemoved", 1),
-    (29, "project.ApplicationReactivated", 1),
-    (30, "project.ApplicationRemoved", 1),
-    (31, "project.ApplicationSecretChanged", 1),
-    (32, "project.Changed", 1),
-    (33, "project.Deactivated", 1),
-    (34, "project.GrantAdded", 1),
-    (35, "project.GrantChanged", 1),
-    (36, "project.GrantDeactivated", 1),
-    (37, "project.GrantReactivated", 1),
-    (38, "project.GrantRemoved", 1),
-    (39, "project.Reactivated", 1),
-    (40, "project.Removed", 1),
-    (41, "project.RoleAdded", 1),
-    (42, "project.RoleChanged", 1),
-    (43, "project.RoleRemoved", 1),
+    (23, "instance.Changed", 1),
+    (24, "instance.DomainRemoved", 1),
+    (25, "instance.TrustedDomainAdded", 1),
+    (26, "instance.TrustedDomainRemoved", 1),
+    (27, "project.Added", 1),
+    (28, "project.ApplicationAdded", 1),
+    (29, "project.ApplicationChanged", 1),
+    (30, "project.ApplicationDeactivated", 1),
+    (31, "project.ApplicationKeyAdded", 1),
+    (32, "project.ApplicationKeyRemoved", 1),
+    (33, "project.ApplicationReactivated", 1),
+    (34, "project.ApplicationRemoved", 1),
+    (35, "project.ApplicationSecretChanged", 1),
+    (36, "project.Changed", 1),
+    (37, "project.Deactivated", 1),
+    (38, "project.GrantAdded", 1),
+    (39, "project.GrantChanged", 1),
+    (40, "project.GrantDeactivated", 1),
+    (41, "project.GrantReactivated", 1),
+    (42, "project.GrantRemoved", 1),
+    (43, "project.Reactivated", 1),
+    (44, "project.Removed", 1),
+    (45, "project.RoleAdded", 1),
+    (46, "project.RoleChanged", 1),
+    (47, "project.RoleRemoved", 1),
+    (48, "settings.DomainReset", 1),
+    (49, "settings.DomainSet", 1),
+    (50, "settings.HostedLoginTranslationSet", 1),
+    (51, "settings.LabelReset", 1),
+    (52, "settings.LabelSet", 1),
+    (53, "settings.LockoutReset", 1),
+    (54, "settings.LockoutSet", 1),
+    (55, "settings.LoginReset", 1),
+    (56, "settings.LoginSet", 1),
+    (57, "settings.PasswordAgeReset", 1),
+    (58, "settings.PasswordAgeSet", 1),
+    (59, "settings.PasswordComplexityReset", 1),
+    (60, "settings.PasswordComplexitySet", 1),
+    (61, "settings.PrivacyReset", 1),
+    (62, "settings.PrivacySet", 1),
+    (63, "settings.SecuritySet", 1),
 ];
 
-/// How many schemas release v1 holds (ids 1 to 22).
-const RELEASED: usize = 22;
+/// How many subjects release v1 holds (the first ids).
+const RELEASED_V1: usize = 22;
 
 fn registry() -> EmbeddedRegistry {
     EmbeddedRegistry::new(SchemaCatalog::new(DEFAULT_TOPIC).unwrap()).unwrap()
@@ -96,8 +116,11 @@ fn subjects_follow_the_topic_record_name_strategy() {
         assert_eq!(subject.versions().len(), 1, "{}", subject.name());
         let current = subject.current().unwrap();
         assert_eq!(current.version, 1);
-        let released = subject.aggregate_type() != "project";
-        assert_eq!(current.release.as_deref(), released.then_some("v1"));
+        // Subjects added since v1 are current but not yet released.
+        let in_v1 = IDS[..RELEASED_V1]
+            .iter()
+            .any(|(_, name, _)| subject.name().trim_start_matches(PREFIX) == *name);
+        assert_eq!(current.release.as_deref(), in_v1.then_some("v1"));
         assert_eq!(subject.latest().unwrap().version, 1);
         assert_eq!(
             catalog.subject_of(subject.event_type()).unwrap().name(),
@@ -209,7 +232,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let before = registry();
     let evolved = registry_of(evolved_files());
     // Every released id keeps its schema.
-    for entry in &before.entries()[..RELEASED] {
+    for entry in before.entries().iter().take(RELEASED_V1) {
         let same = evolved.entry(entry.id).unwrap();
         assert_eq!(
             (&same.subject, same.version),
@@ -218,7 +241,8 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
         assert_eq!(same.schema.fingerprint(), entry.schema.fingerprint());
     }
     // The unreleased versions come after, sorted by subject.
-    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[RELEASED..]
+    // (Only the org subjects this test evolves; others added since v1 are unreleased too.)
+    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[RELEASED_V1..]
         .iter()
         .filter(|e| e.subject.trim_start_matches(PREFIX).starts_with("org."))
         .map(|e| {
@@ -230,15 +254,25 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
             )
         })
         .collect();
+    // Unreleased subjects are numbered in subject order after the released ones.
+    let first = (RELEASED_V1
+        + IDS[RELEASED_V1..]
+            .iter()
+            .filter(|(_, name, _)| *name < "org.Added")
+            .count()
+        + 1) as u32;
     assert_eq!(
         new,
-        [(23, "org.Added", 2, true), (24, "org.Exploded", 1, true)]
+        [
+            (first, "org.Added", 2, true),
+            (first + 1, "org.Exploded", 1, true)
+        ]
     );
     assert!(
         !evolved.entry(5).unwrap().current,
         "org.added v1 is still readable, no longer written"
     );
-    assert_eq!(evolved.ids().id("org.added"), Some(23));
+    assert_eq!(evolved.ids().id("org.added"), Some(first));
     assert!(evolved.ids().schema(5).is_some());
 
     // Releasing them as v2 (a snapshot copy) changes no id.
@@ -288,7 +322,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let current = evolved_catalog
         .current_schema("castellan.events.org.Added")
         .unwrap();
-    let new_bytes = codec::encode_with(&new_event, current, 23).unwrap();
+    let new_bytes = codec::encode_with(&new_event, current, first).unwrap();
     let read = codec::decode_as(
         &new_bytes,
         |id| after.lookup(id),
@@ -382,7 +416,8 @@ fn the_rest_api_answers_like_confluents() {
             "{invalid}"
         );
     }
-    for id in ["0", "99", "x", "-1"] {
+    let past_the_end = (IDS.len() + 1).to_string();
+    for id in ["0", past_the_end.as_str(), "x", "-1"] {
         assert_eq!(
             registry.get_schema(id).into_parts(),
             schema_not_found,
@@ -611,16 +646,17 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     assert_eq!(ids.len(), IDS.len());
     // The registry's ids, not the embedded ones.
     assert_eq!(ids.id("instance.added"), Some(100));
-    assert_eq!(
-        ids.id("user.personal.access.token.removed"),
-        Some(99 + IDS.len() as u32)
-    );
+    let mut assigned: Vec<u32> = ids.iter().map(|(_, id)| id).collect();
+    assigned.sort_unstable();
+    assert_eq!(assigned, (100..100 + IDS.len() as u32).collect::<Vec<_>>());
     {
         let fake = fake.lock().unwrap();
         let posts: Vec<_> = fake.requests.iter().filter(|r| r.0 == "POST").collect();
         assert_eq!(posts.len(), IDS.len());
-        let (_, path, content_type, body) = posts[4];
-        assert_eq!(path, &format!("/subjects/{PREFIX}org.Added/versions"));
+        let (_, _, content_type, body) = posts
+            .iter()
+            .find(|post| post.1 == format!("/subjects/{PREFIX}org.Added/versions"))
+            .unwrap();
         assert_eq!(content_type, REGISTRY_CONTENT_TYPE);
         let body: Value = serde_json::from_str(body).unwrap();
         assert_eq!(body.as_object().unwrap().len(), 1);

@@ -14,6 +14,7 @@ use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::OrgEvent;
 use castellan_core::project::ProjectEvent;
+use castellan_core::settings::SettingsEvent;
 use castellan_core::user::UserEvent;
 use castellan_schemas::apache_avro::Schema;
 use castellan_schemas::catalog::{EventSchema, SchemaFile};
@@ -94,6 +95,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<OrgEvent>(types(&org_samples()));
     check_coverage::<UserEvent>(types(&user_samples()));
     check_coverage::<InstanceEvent>(types(&instance_samples()));
+    check_coverage::<SettingsEvent>(types(&settings_samples()));
     check_coverage::<ProjectEvent>(types(&project_samples()));
     let aggregates: BTreeSet<&str> = catalog::current()
         .unwrap()
@@ -102,7 +104,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
         .collect();
     assert_eq!(
         aggregates,
-        BTreeSet::from(["instance", "org", "project", "user"]),
+        BTreeSet::from(["instance", "org", "project", "settings", "user"]),
         "a schema of an aggregate without tests"
     );
 }

@@ -12,6 +12,11 @@ use castellan_core::project::app::{
 use castellan_core::project::{
     ApiConfig, AppConfig, OidcConfig, PrivateLabeling, ProjectEvent, ProjectSettings, SamlConfig,
 };
+use castellan_core::settings::{
+    DomainPolicy, LabelPolicy, LockoutPolicy, LoginPolicy, PasskeysType, PasswordAgePolicy,
+    PasswordComplexityPolicy, PrivacyPolicy, SecondFactor, SecurityPolicy, SettingsEvent,
+    ThemeMode,
+};
 use castellan_core::user::{HumanProfile, UserEvent};
 use castellan_core::{Event, Position};
 
@@ -182,6 +187,18 @@ pub fn instance_samples() -> Vec<InstanceEvent> {
             user_id: "u-1".into(),
             roles: vec!["IAM_OWNER".into()],
         },
+        InstanceEvent::Changed {
+            name: "Renamed".into(),
+        },
+        InstanceEvent::DomainRemoved {
+            domain: "id.example.com".into(),
+        },
+        InstanceEvent::TrustedDomainAdded {
+            domain: "login.example.com".into(),
+        },
+        InstanceEvent::TrustedDomainRemoved {
+            domain: "login.example.com".into(),
+        },
     ]
 }
 
@@ -192,6 +209,107 @@ pub fn instance_record(event: &InstanceEvent) -> &'static str {
         InstanceEvent::DomainAdded { .. } => "castellan.events.instance.DomainAdded",
         InstanceEvent::DefaultOrgSet { .. } => "castellan.events.instance.DefaultOrgSet",
         InstanceEvent::MemberAdded { .. } => "castellan.events.instance.MemberAdded",
+        InstanceEvent::Changed { .. } => "castellan.events.instance.Changed",
+        InstanceEvent::DomainRemoved { .. } => "castellan.events.instance.DomainRemoved",
+        InstanceEvent::TrustedDomainAdded { .. } => "castellan.events.instance.TrustedDomainAdded",
+        InstanceEvent::TrustedDomainRemoved { .. } => {
+            "castellan.events.instance.TrustedDomainRemoved"
+        }
+    }
+}
+
+pub fn settings_samples() -> Vec<SettingsEvent> {
+    vec![
+        SettingsEvent::LoginSet {
+            policy: LoginPolicy::default(),
+        },
+        SettingsEvent::LoginSet {
+            policy: LoginPolicy {
+                passkeys_type: PasskeysType::NotAllowed,
+                second_factors: vec![SecondFactor::OtpEmail, SecondFactor::OtpSms],
+                multi_factors: vec![],
+                default_redirect_uri: "https://app.example.com".into(),
+                ..LoginPolicy::default()
+            },
+        },
+        SettingsEvent::LoginReset {},
+        SettingsEvent::PasswordComplexitySet {
+            policy: PasswordComplexityPolicy {
+                min_length: 12,
+                has_symbol: false,
+                ..PasswordComplexityPolicy::default()
+            },
+        },
+        SettingsEvent::PasswordComplexityReset {},
+        SettingsEvent::PasswordAgeSet {
+            policy: PasswordAgePolicy {
+                max_age_days: 90,
+                expire_warn_days: 10,
+            },
+        },
+        SettingsEvent::PasswordAgeReset {},
+        SettingsEvent::LockoutSet {
+            policy: LockoutPolicy {
+                max_password_attempts: 5,
+                max_otp_attempts: 3,
+            },
+        },
+        SettingsEvent::LockoutReset {},
+        SettingsEvent::DomainSet {
+            policy: DomainPolicy::default(),
+        },
+        SettingsEvent::DomainReset {},
+        SettingsEvent::PrivacySet {
+            policy: PrivacyPolicy {
+                tos_link: "https://example.com/tos".into(),
+                support_email: "help@example.com".into(),
+                ..PrivacyPolicy::default()
+            },
+        },
+        SettingsEvent::PrivacyReset {},
+        SettingsEvent::LabelSet {
+            policy: LabelPolicy {
+                theme_mode: ThemeMode::Dark,
+                ..LabelPolicy::default()
+            },
+        },
+        SettingsEvent::LabelReset {},
+        SettingsEvent::SecuritySet {
+            policy: SecurityPolicy {
+                embedded_iframe_enabled: true,
+                allowed_origins: vec!["https://app.example.com".into()],
+                enable_impersonation: true,
+            },
+        },
+        SettingsEvent::HostedLoginTranslationSet {
+            locale: "de-CH".into(),
+            translations: r#"{"login":{"title":"Grüezi"}}"#.into(),
+        },
+    ]
+}
+
+/// Exhaustive over `SettingsEvent`; see [`org_record`].
+pub fn settings_record(event: &SettingsEvent) -> &'static str {
+    use SettingsEvent as E;
+    match event {
+        E::LoginSet { .. } => "castellan.events.settings.LoginSet",
+        E::LoginReset {} => "castellan.events.settings.LoginReset",
+        E::PasswordComplexitySet { .. } => "castellan.events.settings.PasswordComplexitySet",
+        E::PasswordComplexityReset {} => "castellan.events.settings.PasswordComplexityReset",
+        E::PasswordAgeSet { .. } => "castellan.events.settings.PasswordAgeSet",
+        E::PasswordAgeReset {} => "castellan.events.settings.PasswordAgeReset",
+        E::LockoutSet { .. } => "castellan.events.settings.LockoutSet",
+        E::LockoutReset {} => "castellan.events.settings.LockoutReset",
+        E::DomainSet { .. } => "castellan.events.settings.DomainSet",
+        E::DomainReset {} => "castellan.events.settings.DomainReset",
+        E::PrivacySet { .. } => "castellan.events.settings.PrivacySet",
+        E::PrivacyReset {} => "castellan.events.settings.PrivacyReset",
+        E::LabelSet { .. } => "castellan.events.settings.LabelSet",
+        E::LabelReset {} => "castellan.events.settings.LabelReset",
+        E::SecuritySet { .. } => "castellan.events.settings.SecuritySet",
+        E::HostedLoginTranslationSet { .. } => {
+            "castellan.events.settings.HostedLoginTranslationSet"
+        }
     }
 }
 
@@ -401,6 +519,9 @@ pub fn all_samples() -> Vec<(Event, &'static str)> {
     }
     for (i, e) in instance_samples().iter().enumerate() {
         all.push((stored(e, i as i64 + 1), instance_record(e)));
+    }
+    for (i, e) in settings_samples().iter().enumerate() {
+        all.push((stored(e, i as i64 + 1), settings_record(e)));
     }
     for (i, e) in project_samples().iter().enumerate() {
         all.push((stored(e, i as i64 + 1), project_record(e)));
