@@ -43,3 +43,6 @@ pub const APPLICATIONS: &str = "applications";
 pub const APPLICATION_CLIENT_IDS: &str = "application_client_ids";
 /// partition: instance id · clustering: key id. Application keys (public part only).
 pub const APPLICATION_KEYS: &str = "application_keys";
+/// partition: instance id · clustering: (lower-cased name, project id). Columns `id`, `org_id`,
+/// `name`: projects in name order.
+pub const PROJECTS_BY_NAME: &str = "projects_by_name";

@@ -7,7 +7,7 @@ use castellan_core::permission::PROJECT_GRANT_READ;
 use castellan_core::project::{self, grant};
 use castellan_readers::queries::org::get_org;
 use castellan_readers::queries::project::{
-    self as queries, GrantFilter, GrantView, ProjectFilter, Visibility,
+    self as queries, GrantFilter, GrantView, ProjectFilter, ProjectSort, Visibility,
 };
 use castellan_readers::queries::{MAX_LIMIT, Paging};
 use castellan_writer::commands::project::OnProject;
@@ -174,6 +174,7 @@ pub async fn list_grants(
                     name.project_name.clone(),
                 )],
                 &Visibility::All,
+                ProjectSort::Id,
                 Paging {
                     offset: 0,
                     limit: MAX_LIMIT,

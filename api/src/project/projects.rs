@@ -4,7 +4,9 @@
 use castellan_core::DomainError;
 use castellan_core::permission::PROJECT_READ;
 use castellan_core::project::{self, PrivateLabeling, ProjectSettings};
-use castellan_readers::queries::project::{self as queries, ProjectFilter, ProjectView};
+use castellan_readers::queries::project::{
+    self as queries, ProjectFilter, ProjectSort, ProjectView,
+};
 use castellan_writer::commands::project::{CreateProject, OnProject};
 
 use super::wire::{
@@ -150,7 +152,14 @@ pub async fn list_projects(
             });
         }
     }
-    // Rows come in id order: creation order for generated ids. Other columns are not indexed.
+    // Id order is creation order for generated ids; names have an index.
+    let sort = match request.sorting_column {
+        ProjectFieldName::Name => ProjectSort::Name,
+        ProjectFieldName::Unspecified
+        | ProjectFieldName::Id
+        | ProjectFieldName::CreationDate
+        | ProjectFieldName::ChangeDate => ProjectSort::Id,
+    };
     let column_named = request.sorting_column != ProjectFieldName::Unspecified;
     let paging = paging(request.pagination.as_ref(), column_named);
     let page = queries::list_projects(
@@ -158,6 +167,7 @@ pub async fn list_projects(
         instance_id,
         &filters,
         &visibility(&caller, PROJECT_READ),
+        sort,
         paging,
     )
     .await

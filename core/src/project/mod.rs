@@ -49,7 +49,13 @@ pub enum ProjectEvent {
     #[serde(rename = "project.added")]
     Added(ProjectSettings),
     #[serde(rename = "project.changed")]
-    Changed(ProjectSettings),
+    Changed {
+        #[serde(flatten)]
+        settings: ProjectSettings,
+        /// The name before the change (readers keep a by-name index).
+        #[serde(default)]
+        previous_name: String,
+    },
     #[serde(rename = "project.deactivated")]
     Deactivated {},
     #[serde(rename = "project.reactivated")]
@@ -164,7 +170,7 @@ impl Aggregate for Project {
                 self.settings = settings.clone();
                 self.state = ProjectState::Active;
             }
-            ProjectEvent::Changed(settings) => self.settings = settings.clone(),
+            ProjectEvent::Changed { settings, .. } => self.settings = settings.clone(),
             ProjectEvent::Deactivated {} => self.state = ProjectState::Inactive,
             ProjectEvent::Reactivated {} => self.state = ProjectState::Active,
             ProjectEvent::Removed { .. } => {
@@ -287,7 +293,10 @@ pub fn change(
             &unique_name(&state.org_id, &settings.name),
         );
     }
-    decision.events.push(ProjectEvent::Changed(settings));
+    decision.events.push(ProjectEvent::Changed {
+        settings,
+        previous_name: state.settings.name.clone(),
+    });
     Ok(decision)
 }
 

@@ -13,7 +13,7 @@ use crate::queries::project::APPLICATION_KEY;
 use crate::store::{Columns, RowOp, key};
 use crate::tables::{
     APPLICATION_CLIENT_IDS, APPLICATION_KEYS, APPLICATIONS, PROJECT_GRANTS,
-    PROJECT_GRANTS_BY_INSTANCE, PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS,
+    PROJECT_GRANTS_BY_INSTANCE, PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS, PROJECTS_BY_NAME,
 };
 
 pub struct ProjectProjection;
@@ -121,6 +121,17 @@ impl Projection for ProjectProjection {
             project_grant_id: grant.map(str::to_owned),
         };
         let created = json!(event.created_at.0);
+        let name_key = |name: &str| key(&[&name.to_lowercase(), project_id]);
+        let name_row = |name: &str| RowOp::Upsert {
+            table: PROJECTS_BY_NAME,
+            partition: instance.to_owned(),
+            clustering: name_key(name),
+            columns: columns(&[
+                ("id", json!(project_id)),
+                ("org_id", json!(org_id)),
+                ("name", json!(name)),
+            ]),
+        };
         let ops = match decode::<ProjectEvent>(event)? {
             ProjectEvent::Added(settings) => {
                 let mut pairs = settings_columns(&settings);
@@ -132,17 +143,37 @@ impl Projection for ProjectProjection {
                 ]);
                 vec![
                     project_row(&pairs),
+                    name_row(&settings.name),
                     set_owner(instance, owner::PROJECT, project_id, &in_project(None)),
                 ]
             }
-            ProjectEvent::Changed(settings) => vec![project_row(&settings_columns(&settings))],
+            ProjectEvent::Changed {
+                settings,
+                previous_name,
+            } => {
+                let mut ops = vec![project_row(&settings_columns(&settings))];
+                if name_key(&previous_name) != name_key(&settings.name) {
+                    ops.push(RowOp::Delete {
+                        table: PROJECTS_BY_NAME,
+                        partition: instance.to_owned(),
+                        clustering: name_key(&previous_name),
+                    });
+                }
+                ops.push(name_row(&settings.name));
+                ops
+            }
             ProjectEvent::Deactivated {} => vec![project_row(&[("state", json!("inactive"))])],
             ProjectEvent::Reactivated {} => vec![project_row(&[("state", json!("active"))])],
-            ProjectEvent::Removed { .. } => vec![
+            ProjectEvent::Removed { name } => vec![
                 RowOp::Delete {
                     table: PROJECTS,
                     partition: instance.to_owned(),
                     clustering: project_id.to_owned(),
+                },
+                RowOp::Delete {
+                    table: PROJECTS_BY_NAME,
+                    partition: instance.to_owned(),
+                    clustering: name_key(&name),
                 },
                 RowOp::DeletePartition {
                     table: PROJECT_ROLES,

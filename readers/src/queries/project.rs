@@ -8,7 +8,7 @@ use super::{Page, Paging, TextMatch, corrupt, int, text, walk};
 use crate::store::{Columns, ReadError, ReadStore, Row, key};
 use crate::tables::{
     APPLICATION_CLIENT_IDS, APPLICATION_KEYS, APPLICATIONS, PROJECT_GRANTS,
-    PROJECT_GRANTS_BY_INSTANCE, PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS,
+    PROJECT_GRANTS_BY_INSTANCE, PROJECT_GRANTS_BY_ORG, PROJECT_ROLES, PROJECTS, PROJECTS_BY_NAME,
 };
 
 /// The owner-table kind of application keys (for access checks on a key id).
@@ -127,36 +127,83 @@ pub enum ProjectFilter {
         granted: Vec<String>,
         or_owned_by: Option<String>,
     },
-    Active(bool),
 }
 
-/// Projects in id order (creation order for generated ids), filtered and narrowed.
+/// The order of a project list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProjectSort {
+    /// Id order: creation order for generated ids.
+    #[default]
+    Id,
+    /// Name order (case-insensitive), through the by-name index.
+    Name,
+}
+
+fn project_matches(
+    filters: &[ProjectFilter],
+    visibility: &Visibility,
+    id: &str,
+    org_id: &str,
+    name: &str,
+) -> bool {
+    visibility.sees(org_id, id, None)
+        && filters.iter().all(|filter| match filter {
+            ProjectFilter::Name(method, pattern) => method.matches(name, pattern),
+            ProjectFilter::Ids(ids) => ids.iter().any(|i| i == id),
+            ProjectFilter::OwnedBy(org) => org == org_id,
+            ProjectFilter::GrantedOrOwned {
+                granted,
+                or_owned_by,
+            } => granted.iter().any(|g| g == id) || or_owned_by.as_deref() == Some(org_id),
+        })
+}
+
+/// Projects filtered and narrowed, in id or name order.
 pub async fn list_projects(
     store: &dyn ReadStore,
     instance_id: &str,
     filters: &[ProjectFilter],
     visibility: &Visibility,
+    sort: ProjectSort,
     paging: Paging,
 ) -> Result<Page<ProjectView>, ReadError> {
-    walk(store, PROJECTS, instance_id, paging, |row| {
-        let project = project_view(&row.columns);
-        let keep = visibility.sees(&project.org_id, &project.id, None)
-            && filters.iter().all(|filter| match filter {
-                ProjectFilter::Name(method, pattern) => method.matches(&project.name, pattern),
-                ProjectFilter::Ids(ids) => ids.contains(&project.id),
-                ProjectFilter::OwnedBy(org) => &project.org_id == org,
-                ProjectFilter::GrantedOrOwned {
-                    granted,
-                    or_owned_by,
-                } => {
-                    granted.contains(&project.id)
-                        || or_owned_by.as_deref() == Some(project.org_id.as_str())
-                }
-                ProjectFilter::Active(active) => project.active == *active,
-            });
-        Ok(keep.then_some(project))
+    if sort == ProjectSort::Id {
+        return walk(store, PROJECTS, instance_id, paging, |row| {
+            let project = project_view(&row.columns);
+            let keep = project_matches(
+                filters,
+                visibility,
+                &project.id,
+                &project.org_id,
+                &project.name,
+            );
+            Ok(keep.then_some(project))
+        })
+        .await;
+    }
+    // The index holds what the filters need; the page's projects are read one by one.
+    let ids = walk(store, PROJECTS_BY_NAME, instance_id, paging, |row| {
+        let id = text(&row.columns, "id");
+        let keep = project_matches(
+            filters,
+            visibility,
+            &id,
+            &text(&row.columns, "org_id"),
+            &text(&row.columns, "name"),
+        );
+        Ok(keep.then_some(id))
     })
-    .await
+    .await?;
+    let mut items = Vec::with_capacity(ids.items.len());
+    for id in &ids.items {
+        if let Some(project) = get_project(store, instance_id, id).await? {
+            items.push(project);
+        }
+    }
+    Ok(Page {
+        items,
+        total: ids.total,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,3 +570,7 @@ pub async fn list_keys(
     })
     .await
 }
+
+#[cfg(test)]
+#[path = "project_tests.rs"]
+mod tests;

@@ -373,7 +373,10 @@ fn oidc_config() -> AppConfig {
 pub fn project_samples() -> Vec<ProjectEvent> {
     vec![
         ProjectEvent::Added(project_settings("Shop")),
-        ProjectEvent::Changed(project_settings("Store")),
+        ProjectEvent::Changed {
+            settings: project_settings("Store"),
+            previous_name: "Shop".into(),
+        },
         ProjectEvent::Deactivated {},
         ProjectEvent::Reactivated {},
         ProjectEvent::RoleAdded {
@@ -508,7 +511,7 @@ pub fn authorization_samples() -> Vec<AuthorizationEvent> {
 pub fn project_record(event: &ProjectEvent) -> &'static str {
     match event {
         ProjectEvent::Added(_) => "castellan.events.project.Added",
-        ProjectEvent::Changed(_) => "castellan.events.project.Changed",
+        ProjectEvent::Changed { .. } => "castellan.events.project.Changed",
         ProjectEvent::Deactivated {} => "castellan.events.project.Deactivated",
         ProjectEvent::Reactivated {} => "castellan.events.project.Reactivated",
         ProjectEvent::Removed { .. } => "castellan.events.project.Removed",

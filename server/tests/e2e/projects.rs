@@ -231,6 +231,37 @@ pub(super) async fn projects_roles_and_grants_through_connect() {
     assert_eq!(names(&paged, "projects", "name"), ["Blog"]);
     assert_eq!(total(&paged), 2);
     assert_eq!(paged["pagination"]["appliedLimit"], "1");
+    let (_, sorted) = project(
+        &server,
+        "ListProjects",
+        json!({"sortingColumn": "PROJECT_FIELD_NAME_NAME", "pagination": {"asc": true}}),
+    )
+    .await;
+    assert_eq!(names(&sorted, "projects", "name"), ["Blog", "Store"]);
+    let (_, newest_name_first) = project(
+        &server,
+        "ListProjects",
+        json!({"sortingColumn": "PROJECT_FIELD_NAME_NAME", "pagination": {"limit": 1}}),
+    )
+    .await;
+    assert_eq!(names(&newest_name_first, "projects", "name"), ["Store"]);
+    assert_eq!(total(&newest_name_first), 2);
+    // A rename moves the project in the name order.
+    let (status, _) = project(
+        &server,
+        "UpdateProject",
+        json!({"projectId": "blog-1", "name": "Zine"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, sorted) = project(
+        &server,
+        "ListProjects",
+        json!({"sortingColumn": "PROJECT_FIELD_NAME_NAME", "pagination": {"asc": true}}),
+    )
+    .await;
+    assert_eq!(names(&sorted, "projects", "name"), ["Store", "Zine"]);
+    assert_eq!(total(&sorted), 2, "the old name's index row is gone");
     let (_, by_name) = project(
         &server,
         "ListProjects",
@@ -244,14 +275,14 @@ pub(super) async fn projects_roles_and_grants_through_connect() {
         json!({"filters": [{"organizationIdFilter": {"organizationId": "globex"}}]}),
     )
     .await;
-    assert_eq!(names(&by_org, "projects", "name"), ["Blog"]);
+    assert_eq!(names(&by_org, "projects", "name"), ["Zine"]);
     let (_, by_ids) = project(
         &server,
         "ListProjects",
         json!({"filters": [{"inProjectIdsFilter": {"ids": ["blog-1", "other"]}}]}),
     )
     .await;
-    assert_eq!(names(&by_ids, "projects", "name"), ["Blog"]);
+    assert_eq!(names(&by_ids, "projects", "name"), ["Zine"]);
     let two_in_one = project(
         &server,
         "ListProjects",
@@ -424,7 +455,7 @@ pub(super) async fn projects_roles_and_grants_through_connect() {
     assert_eq!(status, 200, "{deleted}");
     assert_eq!(project(&server, "GetProject", id.clone()).await.0, 404);
     let (_, all) = project(&server, "ListProjects", json!({})).await;
-    assert_eq!(names(&all, "projects", "name"), ["Blog"]);
+    assert_eq!(names(&all, "projects", "name"), ["Zine"]);
     let (status, body) = project(
         &server,
         "CreateProject",
