@@ -51,13 +51,14 @@ impl Fixture {
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty())
             .collect();
-        let keyspace = format!(
-            "castellan_authz_{:x}",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
+        // RandomState is seeded randomly per process and moves on per instance.
+        let random = {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        let keyspace = format!("castellan_authz_{random:016x}");
         let store = crate::scylla::ScyllaReadStore::connect_with(
             &nodes,
             &keyspace,
