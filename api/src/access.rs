@@ -28,7 +28,9 @@ pub enum Access {
     /// The permission held instance-wide.
     Instance(&'static str),
     /// The permission on the org whose id is in request field `field` (a dotted path of JSON
-    /// names); the caller's own org when the field is absent.
+    /// names); when the field is absent, the org of the `x-zitadel-orgid` header, else the
+    /// caller's own org. (`field: ""` names no field: header, else own org, as ZITADEL's v1
+    /// management API does.)
     Org {
         permission: &'static str,
         field: &'static str,
@@ -55,12 +57,27 @@ pub enum Access {
 }
 
 /// The value of a dotted JSON-name path in a normalized request.
+/// A REST query string names nested fields by their dotted path (`?ctx.orgId=…`), which arrives
+/// as one flat member; it is found too.
 pub fn field<'a>(request: &'a serde_json::Value, path: &str) -> Option<&'a str> {
-    let mut value = request;
-    for name in path.split('.') {
-        value = value.get(name)?;
-    }
-    value.as_str().map(str::trim).filter(|v| !v.is_empty())
+    let nested = || {
+        let mut value = request;
+        for name in path.split('.') {
+            value = value.get(name)?;
+        }
+        Some(value)
+    };
+    nested()
+        .or_else(|| path.contains('.').then(|| request.get(path)).flatten())
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// The org an [`Access::Org`] check is about: the request's field, else the org header, else
+/// the caller's own org.
+fn org_of(request: &serde_json::Value, path: &str, header: Option<&str>, own: &str) -> String {
+    field(request, path).or(header).unwrap_or(own).to_owned()
 }
 
 fn denied(permission: &str) -> DomainError {
@@ -95,9 +112,12 @@ pub async fn authorize(
             permission,
             field: path,
         } => {
-            let org_id = field(request, path)
-                .map(str::to_owned)
-                .unwrap_or_else(|| principal.org_id.clone());
+            let org_id = org_of(
+                request,
+                path,
+                caller.org_header.as_deref(),
+                &principal.org_id,
+            );
             let target = Target::org(org_id);
             if principal.allows(permission, &target) {
                 caller.target = Some(target);
@@ -255,5 +275,16 @@ mod tests {
         assert_eq!(field(&request, "userId"), None);
         assert_eq!(field(&request, "n"), None);
         assert_eq!(field(&request, "missing.path"), None);
+        let flat = json!({"ctx.orgId": "o2"});
+        assert_eq!(field(&flat, "ctx.orgId"), Some("o2"));
+    }
+
+    #[test]
+    fn the_org_is_the_field_else_the_org_header_else_the_callers_own() {
+        let request = json!({"organizationId": "o1"});
+        assert_eq!(org_of(&request, "organizationId", Some("h"), "own"), "o1");
+        assert_eq!(org_of(&json!({}), "organizationId", Some("h"), "own"), "h");
+        assert_eq!(org_of(&json!({}), "", Some("h"), "own"), "h");
+        assert_eq!(org_of(&json!({}), "", None, "own"), "own");
     }
 }

@@ -18,6 +18,9 @@ pub struct Caller {
     /// What the RPC acts on, as resolved by its declared access ([`crate::access`]): the org
     /// (and project) a request targets. `None` for instance-wide and list methods.
     pub target: Option<Target>,
+    /// The org named by the `x-zitadel-orgid` header (ZITADEL's v1 management API selects the
+    /// org this way); [`crate::access::Access::Org`] falls back to it when the request names none.
+    pub org_header: Option<String>,
 }
 
 impl Caller {
@@ -30,6 +33,9 @@ impl Caller {
             })
     }
 }
+
+/// The header by which ZITADEL's v1 APIs choose the org a call acts on.
+pub const ORG_HEADER: &str = "x-zitadel-orgid";
 
 /// The host name of the request, lower-cased, without port.
 pub fn request_host(headers: &HeaderMap) -> Option<String> {
@@ -88,10 +94,17 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
     .await
     .map_err(read_error)?
     .ok_or_else(unauthenticated)?;
+    let org_header = headers
+        .get(ORG_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned);
     Ok(Caller {
         instance,
         principal,
         target: None,
+        org_header,
     })
 }
 

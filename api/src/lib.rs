@@ -10,6 +10,7 @@ pub mod error;
 pub mod feature;
 pub mod instance;
 pub mod internal_permission;
+pub mod management;
 pub mod org;
 pub mod project;
 pub mod proto;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(instance::router())
         .merge(feature::router())
+        .merge(management::router())
 }
 
 #[cfg(test)]

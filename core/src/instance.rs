@@ -28,6 +28,15 @@ pub enum InstanceEvent {
     MemberChanged { user_id: String, roles: Vec<String> },
     #[serde(rename = "instance.member.removed")]
     MemberRemoved { user_id: String },
+    // Instance settings (InstanceService).
+    #[serde(rename = "instance.changed")]
+    Changed { name: String },
+    #[serde(rename = "instance.domain.removed")]
+    DomainRemoved { domain: String },
+    #[serde(rename = "instance.trusted_domain.added")]
+    TrustedDomainAdded { domain: String },
+    #[serde(rename = "instance.trusted_domain.removed")]
+    TrustedDomainRemoved { domain: String },
 }
 
 impl EventPayload for InstanceEvent {
@@ -40,6 +49,9 @@ pub struct Instance {
     pub domains: Vec<String>,
     pub default_org_id: Option<String>,
     pub members: BTreeMap<String, Vec<String>>,
+    /// The domains the instance was created with (they cannot be removed).
+    pub generated_domains: Vec<String>,
+    pub trusted_domains: Vec<String>,
 }
 
 impl Aggregate for Instance {
@@ -48,7 +60,12 @@ impl Aggregate for Instance {
     fn apply(&mut self, event: &InstanceEvent, _meta: &EventMeta) {
         match event {
             InstanceEvent::Added { name } => self.name.clone_from(name),
-            InstanceEvent::DomainAdded { domain, .. } => self.domains.push(domain.clone()),
+            InstanceEvent::DomainAdded { domain, generated } => {
+                self.domains.push(domain.clone());
+                if *generated {
+                    self.generated_domains.push(domain.clone());
+                }
+            }
             InstanceEvent::DefaultOrgSet { org_id } => self.default_org_id = Some(org_id.clone()),
             InstanceEvent::MemberAdded { user_id, roles }
             | InstanceEvent::MemberChanged { user_id, roles } => {
@@ -56,6 +73,14 @@ impl Aggregate for Instance {
             }
             InstanceEvent::MemberRemoved { user_id } => {
                 self.members.remove(user_id);
+            }
+            InstanceEvent::Changed { name } => self.name.clone_from(name),
+            InstanceEvent::DomainRemoved { domain } => self.domains.retain(|d| d != domain),
+            InstanceEvent::TrustedDomainAdded { domain } => {
+                self.trusted_domains.push(domain.clone());
+            }
+            InstanceEvent::TrustedDomainRemoved { domain } => {
+                self.trusted_domains.retain(|d| d != domain);
             }
         }
     }
@@ -107,7 +132,7 @@ fn keeps_an_owner(members: &crate::administrator::Members) -> bool {
 
 fn last_owner() -> DomainError {
     DomainError::precondition(
-        "INST-0004",
+        "INST-0020",
         "The instance's last IAM_OWNER cannot be removed",
     )
 }
@@ -168,4 +193,173 @@ pub fn remove_member(
     Ok(Decision::of(InstanceEvent::MemberRemoved {
         user_id: user_id.to_owned(),
     }))
+}
+
+pub const MAX_INSTANCE_NAME_LEN: usize = 200;
+
+fn require_exists(state: &Instance) -> Result<(), DomainError> {
+    if state.exists() {
+        Ok(())
+    } else {
+        Err(DomainError::not_found("INST-0003", "Instance not found"))
+    }
+}
+
+/// UpdateInstance: a new name.
+pub fn change_name(state: &Instance, name: &str) -> Result<Decision<InstanceEvent>, DomainError> {
+    require_exists(state)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_INSTANCE_NAME_LEN {
+        return Err(DomainError::invalid(
+            "INST-0004",
+            format!("Instance name must be 1 to {MAX_INSTANCE_NAME_LEN} characters"),
+        ));
+    }
+    if name == state.name {
+        return Err(DomainError::precondition(
+            "INST-0005",
+            "The instance name has not changed",
+        ));
+    }
+    Ok(Decision::of(InstanceEvent::Changed {
+        name: name.to_owned(),
+    }))
+}
+
+/// AddCustomDomain: a domain that routes requests to the instance, unique across all instances.
+pub fn add_custom_domain(
+    state: &Instance,
+    domain: &str,
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    require_exists(state)?;
+    let domain = crate::org::validate_domain(domain)?;
+    if state.domains.contains(&domain) {
+        return Err(DomainError::already_exists(
+            "INST-0006",
+            "The domain is already a domain of the instance",
+        ));
+    }
+    let mut decision = Decision::of(InstanceEvent::DomainAdded {
+        domain: domain.clone(),
+        generated: false,
+    });
+    decision.claim(UNIQUE_INSTANCE_DOMAIN, &domain);
+    Ok(decision)
+}
+
+/// RemoveCustomDomain: generated domains stay (the instance must stay reachable).
+pub fn remove_custom_domain(
+    state: &Instance,
+    domain: &str,
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    require_exists(state)?;
+    let domain = domain.trim().to_ascii_lowercase();
+    if !state.domains.contains(&domain) {
+        return Err(DomainError::not_found("INST-0007", "Domain not found"));
+    }
+    if state.generated_domains.contains(&domain) {
+        return Err(DomainError::precondition(
+            "INST-0008",
+            "A generated domain of the instance cannot be removed",
+        ));
+    }
+    let mut decision = Decision::of(InstanceEvent::DomainRemoved {
+        domain: domain.clone(),
+    });
+    decision.release(UNIQUE_INSTANCE_DOMAIN, &domain);
+    Ok(decision)
+}
+
+/// AddTrustedDomain: a domain the instance may be addressed by in responses (no routing, so not
+/// unique).
+pub fn add_trusted_domain(
+    state: &Instance,
+    domain: &str,
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    require_exists(state)?;
+    let domain = crate::org::validate_domain(domain)?;
+    if state.trusted_domains.contains(&domain) {
+        return Err(DomainError::already_exists(
+            "INST-0009",
+            "The trusted domain already exists",
+        ));
+    }
+    Ok(Decision::of(InstanceEvent::TrustedDomainAdded { domain }))
+}
+
+pub fn remove_trusted_domain(
+    state: &Instance,
+    domain: &str,
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    require_exists(state)?;
+    let domain = domain.trim().to_ascii_lowercase();
+    if !state.trusted_domains.contains(&domain) {
+        return Err(DomainError::not_found(
+            "INST-0010",
+            "Trusted domain not found",
+        ));
+    }
+    Ok(Decision::of(InstanceEvent::TrustedDomainRemoved { domain }))
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+    use crate::clock::Timestamp;
+    use crate::event::Position;
+
+    fn instance() -> Instance {
+        let mut state = Instance::default();
+        let meta = EventMeta {
+            sequence: 1,
+            created_at: Timestamp(0),
+            resource_owner: "i".into(),
+            position: Position(1),
+        };
+        for event in add(&Instance::default(), "Castellan", "localhost")
+            .unwrap()
+            .events
+        {
+            state.apply(&event, &meta);
+        }
+        state
+    }
+
+    #[test]
+    fn custom_domains_are_claimed_and_released_and_generated_ones_stay() {
+        let state = instance();
+        let added = add_custom_domain(&state, "ID.Example.com").unwrap();
+        assert_eq!(added.claims.len(), 1);
+        assert_eq!(added.claims[0].field, "id.example.com");
+        assert_eq!(
+            add_custom_domain(&state, "localhost").unwrap_err().kind,
+            crate::ErrorKind::AlreadyExists
+        );
+        assert!(add_custom_domain(&state, "not a domain").is_err());
+        assert_eq!(
+            remove_custom_domain(&state, "localhost").unwrap_err().kind,
+            crate::ErrorKind::FailedPrecondition
+        );
+        assert_eq!(
+            remove_custom_domain(&state, "nope.example.com")
+                .unwrap_err()
+                .kind,
+            crate::ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn names_and_trusted_domains_are_checked() {
+        let state = instance();
+        assert!(change_name(&state, " ").is_err());
+        assert!(change_name(&state, "Castellan").is_err());
+        assert!(change_name(&state, "Renamed").is_ok());
+        assert!(add_trusted_domain(&state, "login.example.com").is_ok());
+        assert_eq!(
+            remove_trusted_domain(&state, "login.example.com")
+                .unwrap_err()
+                .kind,
+            crate::ErrorKind::NotFound
+        );
+    }
 }

@@ -100,7 +100,9 @@ fn every_schema_file_parses_and_the_embedded_table_matches_the_directory() {
         EventSchema::parse(file).unwrap_or_else(|e| panic!("{e}"));
     }
     let current = catalog::current().unwrap();
-    assert_eq!(current.len(), 34);
+    let current_files = files.iter().filter(|f| f.release.is_none()).count();
+    assert!(current_files > 22, "fewer schemas than release v1 had");
+    assert_eq!(current.len(), current_files, "one current schema per file");
     assert!(!catalog::releases().unwrap().is_empty());
 
     fn walk(dir: &Path, found: &mut Vec<String>) {
@@ -165,7 +167,7 @@ fn current_schemas_read_everything_the_released_ones_wrote() {
 fn released_data_decodes_with_the_current_schemas() {
     let last = catalog::releases().unwrap().last().unwrap();
     for (event, _) in common::all_samples() {
-        // Event types added after the release have no released schema to write with.
+        // Event types added since the last release have no released data to read.
         let Some(released) = last.schemas.get(&event.event_type) else {
             continue;
         };

@@ -46,66 +46,81 @@ const IDS: &[(u32, &str, u32)] = &[
     (20, "user.MachineAdded", 1),
     (21, "user.PersonalAccessTokenAdded", 1),
     (22, "user.PersonalAccessTokenRemoved", 1),
+    // Not released yet: after every released id, by subject.
+    (23, "administrator.Added", 1),
+    (24, "administrator.Changed", 1),
+    (25, "administrator.Removed", 1),
+    (26, "authorization.Added", 1),
+    (27, "authorization.Changed", 1),
+    (28, "authorization.Deactivated", 1),
+    (29, "authorization.Reactivated", 1),
+    (30, "authorization.Removed", 1),
+    (31, "instance.Changed", 1),
+    (32, "instance.DomainRemoved", 1),
+    (33, "instance.MemberChanged", 1),
+    (34, "instance.MemberRemoved", 1),
+    (35, "instance.TrustedDomainAdded", 1),
+    (36, "instance.TrustedDomainRemoved", 1),
+    (37, "org.MemberChanged", 1),
+    (38, "org.MemberRemoved", 1),
+    (39, "project.Added", 1),
+    (40, "project.ApplicationAdded", 1),
+    (41, "project.ApplicationChanged", 1),
+    (42, "project.ApplicationDeactivated", 1),
+    (43, "project.ApplicationKeyAdded", 1),
+    (44, "project.ApplicationKeyRemoved", 1),
+    (45, "project.ApplicationReactivated", 1),
+    (46, "project.ApplicationRemoved", 1),
+    (47, "project.ApplicationSecretChanged", 1),
+    (48, "project.Changed", 1),
+    (49, "project.Deactivated", 1),
+    (50, "project.GrantAdded", 1),
+    (51, "project.GrantChanged", 1),
+    (52, "project.GrantDeactivated", 1),
+    (53, "project.GrantReactivated", 1),
+    (54, "project.GrantRemoved", 1),
+    (55, "project.Reactivated", 1),
+    (56, "project.Removed", 1),
+    (57, "project.RoleAdded", 1),
+    (58, "project.RoleChanged", 1),
+    (59, "project.RoleRemoved", 1),
+    (60, "settings.DomainReset", 1),
+    (61, "settings.DomainSet", 1),
+    (62, "settings.HostedLoginTranslationSet", 1),
+    (63, "settings.LabelReset", 1),
+    (64, "settings.LabelSet", 1),
+    (65, "settings.LockoutReset", 1),
+    (66, "settings.LockoutSet", 1),
+    (67, "settings.LoginReset", 1),
+    (68, "settings.LoginSet", 1),
+    (69, "settings.PasswordAgeReset", 1),
+    (70, "settings.PasswordAgeSet", 1),
+    (71, "settings.PasswordComplexityReset", 1),
+    (72, "settings.PasswordComplexitySet", 1),
+    (73, "settings.PrivacyReset", 1),
+    (74, "settings.PrivacySet", 1),
+    (75, "settings.SecuritySet", 1),
 ];
 
-/// The schema files of the event types of release v1 (released snapshots and their current
-/// versions): the world the pinned ids below describe. Event types added since are unreleased;
-/// `unreleased_event_types_get_the_next_ids_by_subject` covers them.
-fn v1_files() -> Vec<SchemaFile> {
-    let files = catalog::schema_files();
-    files
-        .iter()
-        .filter(|f| {
-            f.release.is_some()
-                || files
-                    .iter()
-                    .any(|r| r.release == Some("v1") && r.path == f.path)
-        })
-        .copied()
-        .collect()
+/// The subject (without prefix) that sorts first: the catalog lists subjects by name.
+fn first_subject() -> &'static str {
+    IDS.iter().map(|(_, name, _)| *name).min().unwrap()
 }
 
-fn v1_catalog(topic: &str) -> SchemaCatalog {
-    SchemaCatalog::from_files(topic, &v1_files()).unwrap()
-}
+/// How many subjects release v1 holds (the first ids).
+const RELEASED_V1: usize = 22;
 
 fn registry() -> EmbeddedRegistry {
-    EmbeddedRegistry::new(v1_catalog(DEFAULT_TOPIC)).unwrap()
-}
-
-#[test]
-fn unreleased_event_types_get_the_next_ids_by_subject() {
-    let full = EmbeddedRegistry::new(SchemaCatalog::new(DEFAULT_TOPIC).unwrap()).unwrap();
-    let entries = full.entries();
-    assert_eq!(entries.len(), catalog::current().unwrap().len());
-    let (released, unreleased) = entries.split_at(IDS.len());
-    for (entry, (id, subject, version)) in released.iter().zip(IDS) {
-        assert_eq!(
-            (
-                entry.id,
-                entry.subject.trim_start_matches(PREFIX),
-                entry.version
-            ),
-            (*id, *subject, *version)
-        );
-    }
-    let subjects: Vec<&str> = unreleased.iter().map(|e| e.subject.as_str()).collect();
-    let mut sorted = subjects.clone();
-    sorted.sort();
-    assert_eq!(subjects, sorted);
-    for (offset, entry) in unreleased.iter().enumerate() {
-        assert_eq!(entry.id as usize, IDS.len() + offset + 1);
-        assert_eq!(entry.version, 1);
-    }
+    EmbeddedRegistry::new(SchemaCatalog::new(DEFAULT_TOPIC).unwrap()).unwrap()
 }
 
 #[test]
 fn subjects_follow_the_topic_record_name_strategy() {
-    let catalog = v1_catalog(DEFAULT_TOPIC);
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
     assert_eq!(catalog.topic(), "castellan.events");
     assert_eq!(catalog.releases(), ["v1"]);
     let subjects = catalog.subjects();
-    assert_eq!(subjects.len(), 22);
+    assert_eq!(subjects.len(), IDS.len());
     let names: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -118,7 +133,11 @@ fn subjects_follow_the_topic_record_name_strategy() {
         assert_eq!(subject.versions().len(), 1, "{}", subject.name());
         let current = subject.current().unwrap();
         assert_eq!(current.version, 1);
-        assert_eq!(current.release.as_deref(), Some("v1"));
+        // Subjects added since v1 are current but not yet released.
+        let in_v1 = IDS[..RELEASED_V1]
+            .iter()
+            .any(|(_, name, _)| subject.name().trim_start_matches(PREFIX) == *name);
+        assert_eq!(current.release.as_deref(), in_v1.then_some("v1"));
         assert_eq!(subject.latest().unwrap().version, 1);
         assert_eq!(
             catalog.subject_of(subject.event_type()).unwrap().name(),
@@ -134,10 +153,10 @@ fn subjects_follow_the_topic_record_name_strategy() {
     );
     assert!(catalog.subject("castellan.events-nope").is_none());
 
-    let other = v1_catalog("audit");
+    let other = SchemaCatalog::new("audit").unwrap();
     assert_eq!(
         other.subjects()[0].name(),
-        "audit-castellan.events.instance.Added"
+        format!("audit-castellan.events.{}", first_subject())
     );
 }
 
@@ -162,7 +181,7 @@ fn embedded_ids_are_pinned_and_the_same_in_every_process() {
     assert_eq!(found, expected, "embedded schema ids moved");
 
     // Another registry of the same build (another process, a restart) agrees.
-    let again = registry_of(v1_files());
+    let again = registry_of(catalog::schema_files().to_vec());
     let fingerprints = |r: &EmbeddedRegistry| -> Vec<(u32, u64)> {
         r.entries()
             .iter()
@@ -172,11 +191,11 @@ fn embedded_ids_are_pinned_and_the_same_in_every_process() {
     assert_eq!(fingerprints(&registry), fingerprints(&again));
 
     let ids = registry.ids();
-    assert_eq!(ids.len(), 22);
+    assert_eq!(ids.len(), IDS.len());
     assert_eq!(ids.id("org.added"), Some(5));
     assert_eq!(ids.id("user.human.added"), Some(19));
     assert_eq!(registry.id(&format!("{PREFIX}org.Added"), 1), Some(5));
-    assert!(registry.lookup(0).is_none() && registry.lookup(23).is_none());
+    assert!(registry.lookup(0).is_none() && registry.lookup(IDS.len() as u32 + 1).is_none());
     for (event_type, id) in ids.iter() {
         assert_eq!(registry.entry(id).unwrap().event_type, event_type);
         assert!(registry.entry(id).unwrap().current);
@@ -193,7 +212,7 @@ fn leak(s: String) -> &'static str {
 
 /// The current files, with org.added given a new optional field and a new event type org.exploded.
 fn evolved_files() -> Vec<SchemaFile> {
-    let files = v1_files();
+    let files = catalog::schema_files();
     let added = files
         .iter()
         .find(|f| f.release.is_none() && f.path == "org/org.added.avsc")
@@ -230,7 +249,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let before = registry();
     let evolved = registry_of(evolved_files());
     // Every released id keeps its schema.
-    for entry in before.entries() {
+    for entry in before.entries().iter().take(RELEASED_V1) {
         let same = evolved.entry(entry.id).unwrap();
         assert_eq!(
             (&same.subject, same.version),
@@ -239,8 +258,13 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
         assert_eq!(same.schema.fingerprint(), entry.schema.fingerprint());
     }
     // The unreleased versions come after, sorted by subject.
-    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[22..]
+    // (Only the org subjects this test evolves; others added since v1 are unreleased too.)
+    let new: Vec<(u32, &str, u32, bool)> = evolved.entries()[RELEASED_V1..]
         .iter()
+        .filter(|e| {
+            let name = e.subject.trim_start_matches(PREFIX);
+            name == "org.Added" || name == "org.Exploded"
+        })
         .map(|e| {
             (
                 e.id,
@@ -250,15 +274,25 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
             )
         })
         .collect();
+    // Unreleased subjects are numbered in subject order after the released ones.
+    let first = (RELEASED_V1
+        + IDS[RELEASED_V1..]
+            .iter()
+            .filter(|(_, name, _)| *name < "org.Added")
+            .count()
+        + 1) as u32;
     assert_eq!(
         new,
-        [(23, "org.Added", 2, true), (24, "org.Exploded", 1, true)]
+        [
+            (first, "org.Added", 2, true),
+            (first + 1, "org.Exploded", 1, true)
+        ]
     );
     assert!(
         !evolved.entry(5).unwrap().current,
         "org.added v1 is still readable, no longer written"
     );
-    assert_eq!(evolved.ids().id("org.added"), Some(23));
+    assert_eq!(evolved.ids().id("org.added"), Some(first));
     assert!(evolved.ids().schema(5).is_some());
 
     // Releasing them as v2 (a snapshot copy) changes no id.
@@ -308,7 +342,7 @@ fn ids_are_append_only_across_schema_changes_and_releases() {
     let current = evolved_catalog
         .current_schema("castellan.events.org.Added")
         .unwrap();
-    let new_bytes = codec::encode_with(&new_event, current, 23).unwrap();
+    let new_bytes = codec::encode_with(&new_event, current, first).unwrap();
     let read = codec::decode_as(
         &new_bytes,
         |id| after.lookup(id),
@@ -335,8 +369,11 @@ fn the_rest_api_answers_like_confluents() {
 
     let subjects = registry.get_subjects();
     assert_eq!(subjects.status, 200);
-    assert_eq!(subjects.body.as_array().unwrap().len(), 22);
-    assert_eq!(subjects.body[0], json!(format!("{PREFIX}instance.Added")));
+    assert_eq!(subjects.body.as_array().unwrap().len(), IDS.len());
+    assert_eq!(
+        subjects.body[0],
+        json!(format!("{PREFIX}{}", first_subject()))
+    );
 
     assert_eq!(
         registry.get_subject_versions(&subject).into_parts(),
@@ -402,7 +439,8 @@ fn the_rest_api_answers_like_confluents() {
             "{invalid}"
         );
     }
-    for id in ["0", "23", "x", "-1"] {
+    let past_the_end = (IDS.len() + 1).to_string();
+    for id in ["0", past_the_end.as_str(), "x", "-1"] {
         assert_eq!(
             registry.get_schema(id).into_parts(),
             schema_not_found,
@@ -463,13 +501,13 @@ fn the_router_dispatches_paths() {
 #[tokio::test]
 async fn the_embedded_registry_registers_and_decodes_through_the_trait() {
     let registry: Arc<dyn SchemaRegistry> = Arc::new(registry());
-    let catalog = v1_catalog(DEFAULT_TOPIC);
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
     let ids = registry.register(&catalog).await.unwrap();
-    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 22);
+    assert_eq!(
+        ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(),
+        IDS.len()
+    );
     for (event, _) in common::all_samples() {
-        if ids.id(&event.event_type).is_none() {
-            continue; // unreleased: not in the v1 catalog
-        }
         let bytes = ids.encode(&event).unwrap();
         assert_eq!(
             codec::schema_id(&bytes).unwrap(),
@@ -625,19 +663,25 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     let base = serve(Arc::clone(&fake)).await;
     let client = ConfluentRegistryClient::new(&base, http());
     assert_eq!(client.base_url(), base.trim_end_matches('/'));
-    let catalog = v1_catalog(DEFAULT_TOPIC);
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
 
     let ids = client.register(&catalog).await.unwrap();
-    assert_eq!(ids.len(), 22);
+    assert_eq!(ids.len(), IDS.len());
     // The registry's ids, not the embedded ones.
-    assert_eq!(ids.id("instance.added"), Some(100));
-    assert_eq!(ids.id("user.personal.access.token.removed"), Some(121));
+    // Subjects are registered in name order, so the first gets the fake's first id.
+    assert_eq!(ids.id("administrator.added"), Some(100));
+    assert_eq!(first_subject(), "administrator.Added");
+    let mut assigned: Vec<u32> = ids.iter().map(|(_, id)| id).collect();
+    assigned.sort_unstable();
+    assert_eq!(assigned, (100..100 + IDS.len() as u32).collect::<Vec<_>>());
     {
         let fake = fake.lock().unwrap();
         let posts: Vec<_> = fake.requests.iter().filter(|r| r.0 == "POST").collect();
-        assert_eq!(posts.len(), 22);
-        let (_, path, content_type, body) = posts[4];
-        assert_eq!(path, &format!("/subjects/{PREFIX}org.Added/versions"));
+        assert_eq!(posts.len(), IDS.len());
+        let (_, _, content_type, body) = posts
+            .iter()
+            .find(|post| post.1 == format!("/subjects/{PREFIX}org.Added/versions"))
+            .unwrap();
         assert_eq!(content_type, REGISTRY_CONTENT_TYPE);
         let body: Value = serde_json::from_str(body).unwrap();
         assert_eq!(body.as_object().unwrap().len(), 1);
@@ -660,9 +704,6 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
 
     // Encode with the learnt ids, decode through the registry (fetching, then cached).
     for (event, _) in common::all_samples() {
-        if ids.id(&event.event_type).is_none() {
-            continue; // unreleased: not in the v1 catalog
-        }
         let bytes = ids.encode(&event).unwrap();
         assert_eq!(client.decode(&bytes).await.unwrap(), event);
     }
@@ -686,7 +727,7 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
 
 #[tokio::test]
 async fn the_confluent_client_reports_rejections_and_disagreements() {
-    let catalog = v1_catalog(DEFAULT_TOPIC);
+    let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
 
     let fake = Arc::new(Mutex::new(Fake {
         reject: Some((409, json!({ "error_code": 409, "message": "Schema being registered is incompatible with an earlier schema" }).to_string())),

@@ -42,20 +42,38 @@ impl Projection for IdentityProjection {
                     clustering: String::new(),
                     columns: columns(&[("id", json!(instance)), ("name", json!(name))]),
                 }],
-                InstanceEvent::DomainAdded { domain, .. } => vec![
-                    RowOp::Upsert {
+                InstanceEvent::DomainAdded { domain, generated } => {
+                    let mut ops = vec![RowOp::Upsert {
                         table: INSTANCE_DOMAINS,
                         partition: domain.clone(),
                         clustering: String::new(),
                         columns: columns(&[("instance_id", json!(instance))]),
-                    },
-                    RowOp::Upsert {
-                        table: INSTANCES,
-                        partition: instance.to_owned(),
-                        clustering: String::new(),
-                        columns: columns(&[("domain", json!(domain))]),
-                    },
-                ],
+                    }];
+                    // The instance's own domain (under which org domains are generated) is the
+                    // generated one; custom domains only route.
+                    if generated {
+                        ops.push(RowOp::Upsert {
+                            table: INSTANCES,
+                            partition: instance.to_owned(),
+                            clustering: String::new(),
+                            columns: columns(&[("domain", json!(domain))]),
+                        });
+                    }
+                    ops
+                }
+                InstanceEvent::DomainRemoved { domain } => vec![RowOp::Delete {
+                    table: INSTANCE_DOMAINS,
+                    partition: domain,
+                    clustering: String::new(),
+                }],
+                InstanceEvent::Changed { name } => vec![RowOp::Upsert {
+                    table: INSTANCES,
+                    partition: instance.to_owned(),
+                    clustering: String::new(),
+                    columns: columns(&[("name", json!(name))]),
+                }],
+                InstanceEvent::TrustedDomainAdded { .. }
+                | InstanceEvent::TrustedDomainRemoved { .. } => Vec::new(),
                 InstanceEvent::DefaultOrgSet { org_id } => vec![RowOp::Upsert {
                     table: INSTANCES,
                     partition: instance.to_owned(),

@@ -7,6 +7,18 @@ use castellan_core::clock::Timestamp;
 use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::{DomainValidationType, OrgEvent};
+use castellan_core::project::app::{
+    ApiAuthMethod, LoginVersion, OidcAppType, OidcAuthMethod, OidcGrantType, OidcResponseType,
+    OidcTokenType,
+};
+use castellan_core::project::{
+    ApiConfig, AppConfig, OidcConfig, PrivateLabeling, ProjectEvent, ProjectSettings, SamlConfig,
+};
+use castellan_core::settings::{
+    DomainPolicy, LabelPolicy, LockoutPolicy, LoginPolicy, PasskeysType, PasswordAgePolicy,
+    PasswordComplexityPolicy, PrivacyPolicy, SecondFactor, SecurityPolicy, SettingsEvent,
+    ThemeMode,
+};
 use castellan_core::user::{HumanProfile, UserEvent};
 use castellan_core::{Event, Position};
 
@@ -193,6 +205,18 @@ pub fn instance_samples() -> Vec<InstanceEvent> {
         InstanceEvent::MemberRemoved {
             user_id: "u-2".into(),
         },
+        InstanceEvent::Changed {
+            name: "Renamed".into(),
+        },
+        InstanceEvent::DomainRemoved {
+            domain: "id.example.com".into(),
+        },
+        InstanceEvent::TrustedDomainAdded {
+            domain: "login.example.com".into(),
+        },
+        InstanceEvent::TrustedDomainRemoved {
+            domain: "login.example.com".into(),
+        },
     ]
 }
 
@@ -205,6 +229,284 @@ pub fn instance_record(event: &InstanceEvent) -> &'static str {
         InstanceEvent::MemberAdded { .. } => "castellan.events.instance.MemberAdded",
         InstanceEvent::MemberChanged { .. } => "castellan.events.instance.MemberChanged",
         InstanceEvent::MemberRemoved { .. } => "castellan.events.instance.MemberRemoved",
+        InstanceEvent::Changed { .. } => "castellan.events.instance.Changed",
+        InstanceEvent::DomainRemoved { .. } => "castellan.events.instance.DomainRemoved",
+        InstanceEvent::TrustedDomainAdded { .. } => "castellan.events.instance.TrustedDomainAdded",
+        InstanceEvent::TrustedDomainRemoved { .. } => {
+            "castellan.events.instance.TrustedDomainRemoved"
+        }
+    }
+}
+
+pub fn settings_samples() -> Vec<SettingsEvent> {
+    vec![
+        SettingsEvent::LoginSet {
+            policy: LoginPolicy::default(),
+        },
+        SettingsEvent::LoginSet {
+            policy: LoginPolicy {
+                passkeys_type: PasskeysType::NotAllowed,
+                second_factors: vec![SecondFactor::OtpEmail, SecondFactor::OtpSms],
+                multi_factors: vec![],
+                default_redirect_uri: "https://app.example.com".into(),
+                ..LoginPolicy::default()
+            },
+        },
+        SettingsEvent::LoginReset {},
+        SettingsEvent::PasswordComplexitySet {
+            policy: PasswordComplexityPolicy {
+                min_length: 12,
+                has_symbol: false,
+                ..PasswordComplexityPolicy::default()
+            },
+        },
+        SettingsEvent::PasswordComplexityReset {},
+        SettingsEvent::PasswordAgeSet {
+            policy: PasswordAgePolicy {
+                max_age_days: 90,
+                expire_warn_days: 10,
+            },
+        },
+        SettingsEvent::PasswordAgeReset {},
+        SettingsEvent::LockoutSet {
+            policy: LockoutPolicy {
+                max_password_attempts: 5,
+                max_otp_attempts: 3,
+            },
+        },
+        SettingsEvent::LockoutReset {},
+        SettingsEvent::DomainSet {
+            policy: DomainPolicy::default(),
+        },
+        SettingsEvent::DomainReset {},
+        SettingsEvent::PrivacySet {
+            policy: PrivacyPolicy {
+                tos_link: "https://example.com/tos".into(),
+                support_email: "help@example.com".into(),
+                ..PrivacyPolicy::default()
+            },
+        },
+        SettingsEvent::PrivacyReset {},
+        SettingsEvent::LabelSet {
+            policy: LabelPolicy {
+                theme_mode: ThemeMode::Dark,
+                ..LabelPolicy::default()
+            },
+        },
+        SettingsEvent::LabelReset {},
+        SettingsEvent::SecuritySet {
+            policy: SecurityPolicy {
+                embedded_iframe_enabled: true,
+                allowed_origins: vec!["https://app.example.com".into()],
+                enable_impersonation: true,
+            },
+        },
+        SettingsEvent::HostedLoginTranslationSet {
+            locale: "de-CH".into(),
+            translations: r#"{"login":{"title":"Grüezi"}}"#.into(),
+        },
+    ]
+}
+
+/// Exhaustive over `SettingsEvent`; see [`org_record`].
+pub fn settings_record(event: &SettingsEvent) -> &'static str {
+    use SettingsEvent as E;
+    match event {
+        E::LoginSet { .. } => "castellan.events.settings.LoginSet",
+        E::LoginReset {} => "castellan.events.settings.LoginReset",
+        E::PasswordComplexitySet { .. } => "castellan.events.settings.PasswordComplexitySet",
+        E::PasswordComplexityReset {} => "castellan.events.settings.PasswordComplexityReset",
+        E::PasswordAgeSet { .. } => "castellan.events.settings.PasswordAgeSet",
+        E::PasswordAgeReset {} => "castellan.events.settings.PasswordAgeReset",
+        E::LockoutSet { .. } => "castellan.events.settings.LockoutSet",
+        E::LockoutReset {} => "castellan.events.settings.LockoutReset",
+        E::DomainSet { .. } => "castellan.events.settings.DomainSet",
+        E::DomainReset {} => "castellan.events.settings.DomainReset",
+        E::PrivacySet { .. } => "castellan.events.settings.PrivacySet",
+        E::PrivacyReset {} => "castellan.events.settings.PrivacyReset",
+        E::LabelSet { .. } => "castellan.events.settings.LabelSet",
+        E::LabelReset {} => "castellan.events.settings.LabelReset",
+        E::SecuritySet { .. } => "castellan.events.settings.SecuritySet",
+        E::HostedLoginTranslationSet { .. } => {
+            "castellan.events.settings.HostedLoginTranslationSet"
+        }
+    }
+}
+
+fn project_settings(name: &str) -> ProjectSettings {
+    ProjectSettings {
+        name: name.into(),
+        project_role_assertion: true,
+        authorization_required: false,
+        project_access_required: true,
+        private_labeling_setting: PrivateLabeling::EnforceProjectResourceOwnerPolicy,
+    }
+}
+
+fn oidc_config() -> AppConfig {
+    AppConfig {
+        oidc: Some(OidcConfig {
+            client_id: "a-1@shop".into(),
+            redirect_uris: vec!["https://shop.test/cb".into()],
+            response_types: vec![OidcResponseType::Code, OidcResponseType::IdToken],
+            grant_types: vec![OidcGrantType::AuthorizationCode, OidcGrantType::Implicit],
+            app_type: OidcAppType::Web,
+            auth_method: OidcAuthMethod::Basic,
+            post_logout_redirect_uris: vec!["https://shop.test/bye".into()],
+            dev_mode: false,
+            access_token_type: OidcTokenType::Jwt,
+            access_token_role_assertion: true,
+            id_token_role_assertion: false,
+            id_token_userinfo_assertion: true,
+            clock_skew_micros: 3_000_000,
+            additional_origins: vec!["https://cdn.shop.test".into()],
+            skip_native_app_success_page: false,
+            back_channel_logout_uri: String::new(),
+            login_version: LoginVersion::V2,
+            login_base_uri: "https://login.shop.test".into(),
+        }),
+        ..AppConfig::default()
+    }
+}
+
+/// Samples of every `ProjectEvent` variant, with each kind of application configuration.
+pub fn project_samples() -> Vec<ProjectEvent> {
+    vec![
+        ProjectEvent::Added(project_settings("Shop")),
+        ProjectEvent::Changed(project_settings("Store")),
+        ProjectEvent::Deactivated {},
+        ProjectEvent::Reactivated {},
+        ProjectEvent::RoleAdded {
+            key: "admin".into(),
+            display_name: "Administrator".into(),
+            group: "staff".into(),
+        },
+        ProjectEvent::RoleChanged {
+            key: "admin".into(),
+            display_name: "Admin".into(),
+            group: String::new(),
+        },
+        ProjectEvent::RoleRemoved {
+            key: "admin".into(),
+        },
+        ProjectEvent::ApplicationAdded {
+            app_id: "a-1".into(),
+            name: "Web".into(),
+            config: oidc_config(),
+            secret_hash: Some("ab".repeat(32)),
+        },
+        ProjectEvent::ApplicationAdded {
+            app_id: "a-2".into(),
+            name: "API".into(),
+            config: AppConfig {
+                api: Some(ApiConfig {
+                    client_id: "a-2@shop".into(),
+                    auth_method: ApiAuthMethod::PrivateKeyJwt,
+                }),
+                ..AppConfig::default()
+            },
+            secret_hash: None,
+        },
+        ProjectEvent::ApplicationChanged {
+            app_id: "a-3".into(),
+            name: "SAML".into(),
+            config: AppConfig {
+                saml: Some(SamlConfig {
+                    metadata_xml: r#"<EntityDescriptor entityID="https://sp.test"/>"#.into(),
+                    entity_id: "https://sp.test".into(),
+                    login_version: LoginVersion::Unspecified,
+                    login_base_uri: String::new(),
+                }),
+                ..AppConfig::default()
+            },
+        },
+        ProjectEvent::ApplicationDeactivated {
+            app_id: "a-1".into(),
+        },
+        ProjectEvent::ApplicationReactivated {
+            app_id: "a-1".into(),
+        },
+        ProjectEvent::ApplicationSecretChanged {
+            app_id: "a-1".into(),
+            secret_hash: "cd".repeat(32),
+        },
+        ProjectEvent::ApplicationKeyAdded {
+            app_id: "a-2".into(),
+            key_id: "k-1".into(),
+            public_key: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n".into(),
+            expiration: Some(Timestamp(1_900_000_000_000_000)),
+        },
+        ProjectEvent::ApplicationKeyAdded {
+            app_id: "a-2".into(),
+            key_id: "k-2".into(),
+            public_key: "-----BEGIN PUBLIC KEY-----\nMIIC\n-----END PUBLIC KEY-----\n".into(),
+            expiration: None,
+        },
+        ProjectEvent::ApplicationKeyRemoved {
+            app_id: "a-2".into(),
+            key_id: "k-1".into(),
+        },
+        ProjectEvent::ApplicationRemoved {
+            app_id: "a-1".into(),
+            client_id: "a-1@shop".into(),
+        },
+        ProjectEvent::GrantAdded {
+            grant_id: "g-1".into(),
+            granted_org_id: "o-2".into(),
+            role_keys: vec!["admin".into(), "viewer".into()],
+        },
+        ProjectEvent::GrantChanged {
+            grant_id: "g-1".into(),
+            role_keys: vec![],
+        },
+        ProjectEvent::GrantDeactivated {
+            grant_id: "g-1".into(),
+        },
+        ProjectEvent::GrantReactivated {
+            grant_id: "g-1".into(),
+        },
+        ProjectEvent::GrantRemoved {
+            grant_id: "g-1".into(),
+            granted_org_id: "o-2".into(),
+        },
+        ProjectEvent::Removed {
+            name: "Store".into(),
+        },
+    ]
+}
+
+/// Exhaustive over `ProjectEvent`; see [`org_record`].
+pub fn project_record(event: &ProjectEvent) -> &'static str {
+    match event {
+        ProjectEvent::Added(_) => "castellan.events.project.Added",
+        ProjectEvent::Changed(_) => "castellan.events.project.Changed",
+        ProjectEvent::Deactivated {} => "castellan.events.project.Deactivated",
+        ProjectEvent::Reactivated {} => "castellan.events.project.Reactivated",
+        ProjectEvent::Removed { .. } => "castellan.events.project.Removed",
+        ProjectEvent::RoleAdded { .. } => "castellan.events.project.RoleAdded",
+        ProjectEvent::RoleChanged { .. } => "castellan.events.project.RoleChanged",
+        ProjectEvent::RoleRemoved { .. } => "castellan.events.project.RoleRemoved",
+        ProjectEvent::ApplicationAdded { .. } => "castellan.events.project.ApplicationAdded",
+        ProjectEvent::ApplicationChanged { .. } => "castellan.events.project.ApplicationChanged",
+        ProjectEvent::ApplicationDeactivated { .. } => {
+            "castellan.events.project.ApplicationDeactivated"
+        }
+        ProjectEvent::ApplicationReactivated { .. } => {
+            "castellan.events.project.ApplicationReactivated"
+        }
+        ProjectEvent::ApplicationRemoved { .. } => "castellan.events.project.ApplicationRemoved",
+        ProjectEvent::ApplicationSecretChanged { .. } => {
+            "castellan.events.project.ApplicationSecretChanged"
+        }
+        ProjectEvent::ApplicationKeyAdded { .. } => "castellan.events.project.ApplicationKeyAdded",
+        ProjectEvent::ApplicationKeyRemoved { .. } => {
+            "castellan.events.project.ApplicationKeyRemoved"
+        }
+        ProjectEvent::GrantAdded { .. } => "castellan.events.project.GrantAdded",
+        ProjectEvent::GrantChanged { .. } => "castellan.events.project.GrantChanged",
+        ProjectEvent::GrantDeactivated { .. } => "castellan.events.project.GrantDeactivated",
+        ProjectEvent::GrantReactivated { .. } => "castellan.events.project.GrantReactivated",
+        ProjectEvent::GrantRemoved { .. } => "castellan.events.project.GrantRemoved",
     }
 }
 
@@ -320,6 +622,12 @@ pub fn all_samples() -> Vec<(Event, &'static str)> {
     }
     for (i, e) in administrator_samples().iter().enumerate() {
         all.push((stored(e, i as i64 + 1), administrator_record(e)));
+    }
+    for (i, e) in settings_samples().iter().enumerate() {
+        all.push((stored(e, i as i64 + 1), settings_record(e)));
+    }
+    for (i, e) in project_samples().iter().enumerate() {
+        all.push((stored(e, i as i64 + 1), project_record(e)));
     }
     all
 }

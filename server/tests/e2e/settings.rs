@@ -1,1 +1,730 @@
-//! End-to-end tests of the settings APIs (issue #4).
+//! End-to-end tests of the settings APIs: v2 SettingsService reads, admin/management v1 writes.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::support::{LedgerProbe, Server};
+
+const SETTINGS: &str = "zitadel.settings.v2.SettingsService";
+const ADMIN: &str = "zitadel.admin.v1.AdminService";
+const MANAGEMENT: &str = "zitadel.management.v1.ManagementService";
+const INSTANCE: &str = "zitadel.instance.v2.InstanceService";
+
+/// A call as the admin: Connect when `method` has no leading '/', else REST. `org` is sent as
+/// `x-zitadel-orgid`.
+async fn call(
+    server: &Server,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    org: Option<&str>,
+) -> (u16, Value) {
+    call_host(server, "localhost", method, path, body, org).await
+}
+
+/// [`call`] with the request's `Host` name.
+async fn call_host(
+    server: &Server,
+    host: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    org: Option<&str>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::builder()
+        .build()
+        .unwrap()
+        .request(method, format!("http://127.0.0.1:{}{path}", server.port))
+        .header("Host", format!("{host}:{}", server.port))
+        .header("Authorization", format!("Bearer {}", server.token));
+    if let Some(org) = org {
+        request = request.header("x-zitadel-orgid", org);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn connect(
+    server: &Server,
+    service: &str,
+    method: &str,
+    body: Value,
+    org: Option<&str>,
+) -> (u16, Value) {
+    call(
+        server,
+        Method::POST,
+        &format!("/{service}/{method}"),
+        Some(body),
+        org,
+    )
+    .await
+}
+
+async fn get(server: &Server, method: &str, ctx: Value) -> Value {
+    let (status, body) = connect(server, SETTINGS, method, json!({"ctx": ctx}), None).await;
+    assert_eq!(status, 200, "{method}: {body}");
+    body
+}
+
+async fn add_org(server: &Server, name: &str) -> String {
+    let (status, body) = server
+        .connect("AddOrganization", json!({"name": name}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["organizationId"].as_str().unwrap().to_owned()
+}
+
+fn code(answer: &(u16, Value)) -> (u16, Option<&str>) {
+    (answer.0, answer.1["code"].as_str())
+}
+
+#[tokio::test]
+async fn instance_defaults_org_overrides_and_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let acme = add_org(&server, "Acme").await;
+    let org_ctx = json!({"orgId": acme});
+    let complexity = "GetPasswordComplexitySettings";
+
+    // Built-in defaults, reported as the instance's.
+    let body = get(&server, complexity, json!({"instance": true})).await;
+    let settings = &body["settings"];
+    assert_eq!(settings["minLength"], "8", "{body}");
+    assert_eq!(settings["requiresSymbol"], true);
+    assert_eq!(
+        settings["resourceOwnerType"],
+        "RESOURCE_OWNER_TYPE_INSTANCE"
+    );
+
+    // Instance default through admin v1 (Connect).
+    let answer = connect(
+        &server,
+        ADMIN,
+        "UpdatePasswordComplexityPolicy",
+        json!({"minLength": "10", "hasUppercase": true, "hasLowercase": true, "hasNumber": true}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert!(answer.1["details"]["changeDate"].is_string());
+    let body = get(&server, complexity, org_ctx.clone()).await;
+    assert_eq!(body["settings"]["minLength"], "10", "{body}");
+    assert_eq!(body["settings"]["requiresSymbol"], false);
+    assert_eq!(
+        body["settings"]["resourceOwnerType"],
+        "RESOURCE_OWNER_TYPE_INSTANCE"
+    );
+
+    // Org override through management v1, the org chosen by the header.
+    let answer = connect(
+        &server,
+        MANAGEMENT,
+        "AddCustomPasswordComplexityPolicy",
+        json!({"min_length": 12, "has_uppercase": true}),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(answer.1["details"]["resourceOwner"], acme.as_str());
+    let body = get(&server, complexity, org_ctx.clone()).await;
+    assert_eq!(body["settings"]["minLength"], "12", "{body}");
+    assert_eq!(
+        body["settings"]["resourceOwnerType"],
+        "RESOURCE_OWNER_TYPE_ORG"
+    );
+    assert_eq!(body["details"]["resourceOwner"], acme.as_str());
+    // The instance and other orgs keep the instance's value.
+    let body = get(&server, complexity, json!({"instance": true})).await;
+    assert_eq!(body["settings"]["minLength"], "10");
+    // The same over REST, with the context in the query string.
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        &format!("/v2/settings/password/complexity?ctx.orgId={acme}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["settings"]["minLength"], "12");
+
+    // Add twice: already exists. Update over REST.
+    let again = connect(
+        &server,
+        MANAGEMENT,
+        "AddCustomPasswordComplexityPolicy",
+        json!({"minLength": "12"}),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(code(&again), (409, Some("already_exists")), "{}", again.1);
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        "/management/v1/policies/password/complexity",
+        Some(json!({"minLength": "14"})),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let body = get(&server, complexity, org_ctx.clone()).await;
+    assert_eq!(body["settings"]["minLength"], "14");
+    assert_eq!(body["settings"]["requiresUppercase"], false);
+
+    // Reset: back to the instance's value; a second reset finds nothing.
+    let answer = connect(
+        &server,
+        MANAGEMENT,
+        "ResetPasswordComplexityPolicyToDefault",
+        json!({}),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let body = get(&server, complexity, org_ctx.clone()).await;
+    assert_eq!(body["settings"]["minLength"], "10");
+    assert_eq!(
+        body["settings"]["resourceOwnerType"],
+        "RESOURCE_OWNER_TYPE_INSTANCE"
+    );
+    let (status, body) = call(
+        &server,
+        Method::DELETE,
+        "/management/v1/policies/password/complexity",
+        None,
+        Some(&acme),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_i64()), (404, Some(5)), "{body}");
+}
+
+#[tokio::test]
+async fn every_policy_kind_is_written_by_v1_and_read_by_v2() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let acme = add_org(&server, "Acme").await;
+    let org_ctx = json!({"orgId": acme});
+    let put = |path: &'static str, body: Value| {
+        let server = &server;
+        async move {
+            let answer = call(server, Method::PUT, path, Some(body), None).await;
+            assert_eq!(answer.0, 200, "{path}: {}", answer.1);
+        }
+    };
+
+    put(
+        "/admin/v1/policies/lockout",
+        json!({"maxPasswordAttempts": 5, "maxOtpAttempts": "3"}),
+    )
+    .await;
+    let body = get(&server, "GetLockoutSettings", org_ctx.clone()).await;
+    assert_eq!(body["settings"]["maxPasswordAttempts"], "5", "{body}");
+    assert_eq!(body["settings"]["maxOtpAttempts"], "3");
+
+    put(
+        "/admin/v1/policies/password/age",
+        json!({"maxAgeDays": 90, "expireWarnDays": 7}),
+    )
+    .await;
+    let body = get(&server, "GetPasswordExpirySettings", org_ctx.clone()).await;
+    assert_eq!(body["settings"]["maxAgeDays"], "90", "{body}");
+
+    put(
+        "/admin/v1/policies/domain",
+        json!({"userLoginMustBeDomain": true, "validateOrgDomains": true}),
+    )
+    .await;
+    let body = get(&server, "GetDomainSettings", org_ctx.clone()).await;
+    assert_eq!(body["settings"]["loginNameIncludesDomain"], true, "{body}");
+    assert_eq!(body["settings"]["requireOrgDomainVerification"], true);
+    assert_eq!(
+        body["settings"]["smtpSenderAddressMatchesInstanceDomain"],
+        false
+    );
+
+    put(
+        "/admin/v1/policies/privacy",
+        json!({"tosLink": "https://acme.test/tos", "supportEmail": "help@acme.test"}),
+    )
+    .await;
+    let body = get(&server, "GetLegalAndSupportSettings", org_ctx.clone()).await;
+    assert_eq!(
+        body["settings"]["tosLink"], "https://acme.test/tos",
+        "{body}"
+    );
+    assert_eq!(body["settings"]["supportEmail"], "help@acme.test");
+
+    put(
+        "/admin/v1/policies/label",
+        json!({"primaryColor": "#112233", "themeMode": "THEME_MODE_DARK"}),
+    )
+    .await;
+    let body = get(&server, "GetBrandingSettings", org_ctx.clone()).await;
+    assert_eq!(
+        body["settings"]["lightTheme"]["primaryColor"], "#112233",
+        "{body}"
+    );
+    assert_eq!(body["settings"]["themeMode"], "THEME_MODE_DARK");
+
+    // Login: built-in lifetimes first, then the instance's, then the org's over REST.
+    let body = get(&server, "GetLoginSettings", json!({"instance": true})).await;
+    assert_eq!(
+        body["settings"]["passwordCheckLifetime"], "864000s",
+        "{body}"
+    );
+    assert_eq!(body["settings"]["allowRegister"], true);
+    put(
+        "/admin/v1/policies/login",
+        json!({"allowUsernamePassword": true, "allowRegister": false,
+               "passwordlessType": "PASSWORDLESS_TYPE_NOT_ALLOWED",
+               "passwordCheckLifetime": "3600s"}),
+    )
+    .await;
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/management/v1/policies/login",
+        Some(
+            json!({"allowUsernamePassword": true, "allowRegister": true, "forceMfa": true,
+                    "secondFactors": ["SECOND_FACTOR_TYPE_OTP_EMAIL"]}),
+        ),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let body = get(&server, "GetLoginSettings", json!({"instance": true})).await;
+    assert_eq!(body["settings"]["allowRegister"], false, "{body}");
+    assert_eq!(
+        body["settings"]["passkeysType"],
+        "PASSKEYS_TYPE_NOT_ALLOWED"
+    );
+    assert_eq!(body["settings"]["passwordCheckLifetime"], "3600s");
+    let body = get(&server, "GetLoginSettings", org_ctx.clone()).await;
+    assert_eq!(body["settings"]["forceMfa"], true, "{body}");
+    assert_eq!(
+        body["settings"]["secondFactors"],
+        json!(["SECOND_FACTOR_TYPE_OTP_EMAIL"])
+    );
+    assert_eq!(
+        body["settings"]["resourceOwnerType"],
+        "RESOURCE_OWNER_TYPE_ORG"
+    );
+
+    // Security settings (instance only), general settings, identity providers.
+    let answer = connect(
+        &server,
+        SETTINGS,
+        "SetSecuritySettings",
+        json!({"embeddedIframe": {"enabled": true, "allowedOrigins": ["https://app.acme.test"]},
+               "enableImpersonation": true}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let (status, body) = call(&server, Method::GET, "/v2/settings/security", None, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["settings"]["embeddedIframe"]["allowedOrigins"],
+        json!(["https://app.acme.test"])
+    );
+    assert_eq!(body["settings"]["enableImpersonation"], true);
+    let (status, body) = connect(&server, SETTINGS, "GetGeneralSettings", json!({}), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["defaultOrgId"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+    assert_eq!(body["defaultLanguage"], "en");
+    let body = get(&server, "GetActiveIdentityProviders", org_ctx.clone()).await;
+    assert_eq!(body["identityProviders"], json!([]), "{body}");
+
+    // Hosted login translations: the org's merge over the instance's unless asked not to.
+    let answer = connect(
+        &server,
+        SETTINGS,
+        "SetHostedLoginTranslation",
+        json!({"locale": "de", "instance": true,
+               "translations": {"login": {"title": "Anmelden", "next": "Weiter"}}}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert!(answer.1["etag"].as_str().is_some_and(|e| e.len() == 64));
+    let answer = connect(
+        &server,
+        SETTINGS,
+        "SetHostedLoginTranslation",
+        json!({"locale": "de", "organizationId": acme,
+               "translations": {"login": {"title": "Willkommen bei Acme"}}}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let (status, body) = connect(
+        &server,
+        SETTINGS,
+        "GetHostedLoginTranslation",
+        json!({"locale": "de", "organizationId": acme}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["translations"],
+        json!({"login": {"title": "Willkommen bei Acme", "next": "Weiter"}})
+    );
+    let (_, body) = connect(
+        &server,
+        SETTINGS,
+        "GetHostedLoginTranslation",
+        json!({"locale": "de", "organizationId": acme, "ignoreInheritance": true}),
+        None,
+    )
+    .await;
+    assert_eq!(
+        body["translations"],
+        json!({"login": {"title": "Willkommen bei Acme"}})
+    );
+}
+
+#[tokio::test]
+async fn bad_policy_input_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let probe = LedgerProbe::open(dir.path()).await;
+    let acme = add_org(&server, "Acme").await;
+    let head = probe.head().await;
+
+    // (service, method, body, org header, HTTP status, Connect code)
+    type Case<'a> = (&'a str, &'a str, Value, Option<&'a str>, u16, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            ADMIN,
+            "UpdatePasswordComplexityPolicy",
+            json!({"minLength": -1}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdatePasswordComplexityPolicy",
+            json!({"minLength": "0"}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdatePasswordComplexityPolicy",
+            json!({"minLength": 73}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdateLockoutPolicy",
+            json!({"maxPasswordAttempts": -3}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdateLoginPolicy",
+            json!({"allowUsernamePassword": true, "passwordlessType": "PASSWORDLESS_TYPE_MAYBE"}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdateLoginPolicy",
+            json!({"allowUsernamePassword": true, "passwordCheckLifetime": "-5s"}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdateLoginPolicy",
+            json!({"allowUsernamePassword": false, "allowExternalIdp": false}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdateLabelPolicy",
+            json!({"primaryColor": "blue"}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdatePrivacyPolicy",
+            json!({"supportEmail": "nobody"}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            ADMIN,
+            "UpdateLockoutPolicy",
+            json!({"maxAttempts": 3}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            MANAGEMENT,
+            "AddCustomLockoutPolicy",
+            json!({"maxPasswordAttempts": 3}),
+            Some("no-such-org"),
+            404,
+            "not_found",
+        ),
+        (
+            MANAGEMENT,
+            "UpdateCustomLockoutPolicy",
+            json!({"maxPasswordAttempts": 3}),
+            Some(acme.as_str()),
+            404,
+            "not_found",
+        ),
+        (
+            MANAGEMENT,
+            "ResetLockoutPolicyToDefault",
+            json!({}),
+            Some(acme.as_str()),
+            404,
+            "not_found",
+        ),
+        (
+            MANAGEMENT,
+            "AddCustomLoginPolicy",
+            json!({"allowUsernamePassword": true, "secondFactors": ["SECOND_FACTOR_TYPE_UNSPECIFIED"]}),
+            Some(acme.as_str()),
+            400,
+            "invalid_argument",
+        ),
+        (
+            SETTINGS,
+            "GetLockoutSettings",
+            json!({"ctx": {"orgId": "no-such-org"}}),
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            SETTINGS,
+            "GetLockoutSettings",
+            json!({"ctx": {"orgId": acme, "instance": true}}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            SETTINGS,
+            "SetHostedLoginTranslation",
+            json!({"locale": "", "instance": true, "translations": {}}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            SETTINGS,
+            "SetHostedLoginTranslation",
+            json!({"locale": "de", "translations": {}}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+        (
+            SETTINGS,
+            "SetSecuritySettings",
+            json!({"embeddedIframe": {"allowedOrigins": [" "]}}),
+            None,
+            400,
+            "invalid_argument",
+        ),
+    ];
+    for (service, method, body, org, status, expected) in cases {
+        let answer = connect(&server, service, method, body.clone(), org).await;
+        assert_eq!(
+            code(&answer),
+            (status, Some(expected)),
+            "{method} {body}: {}",
+            answer.1
+        );
+    }
+    assert_eq!(probe.head().await, head, "a refused request wrote events");
+    // The org still inherits the (built-in) value.
+    let body = get(&server, "GetLockoutSettings", json!({"orgId": acme})).await;
+    assert_eq!(body["settings"]["maxPasswordAttempts"], "0");
+}
+
+#[tokio::test]
+async fn custom_domains_route_requests_to_the_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let probe = LedgerProbe::open(dir.path()).await;
+    let instance = |method: &'static str, body: Value| {
+        let server = &server;
+        async move { connect(server, INSTANCE, method, body, None).await }
+    };
+    let via = |host: &'static str| {
+        let server = &server;
+        async move {
+            call_host(
+                server,
+                host,
+                Method::POST,
+                &format!("/{INSTANCE}/GetInstance"),
+                Some(json!({})),
+                None,
+            )
+            .await
+        }
+    };
+
+    let (status, body) = instance("GetInstance", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["instance"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(body["instance"]["state"], "STATE_RUNNING");
+    assert_eq!(body["instance"]["customDomains"][0]["domain"], "localhost");
+    assert_eq!(body["instance"]["customDomains"][0]["generated"], true);
+    assert_eq!(body["instance"]["customDomains"][0]["primary"], true);
+
+    // Not routed before it is added.
+    assert_eq!(code(&via("id.acme.test").await), (404, Some("not_found")));
+    let answer = instance(
+        "AddCustomDomain",
+        json!({"instanceId": id, "customDomain": "ID.Acme.test"}),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert!(answer.1["creationDate"].is_string());
+    let (status, body) = via("id.acme.test").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["instance"]["id"], id.as_str());
+    let (status, body) = instance("ListCustomDomains", json!({"pagination": {"asc": true}})).await;
+    assert_eq!(status, 200, "{body}");
+    let domains: Vec<&str> = body["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(domains, ["id.acme.test", "localhost"]);
+    assert_eq!(body["pagination"]["totalResult"], "2");
+    let (_, body) = instance(
+        "ListCustomDomains",
+        json!({"filters": [{"generatedFilter": false}]}),
+    )
+    .await;
+    assert_eq!(body["domains"].as_array().map(Vec::len), Some(1), "{body}");
+
+    // Bad input and conflicts write nothing.
+    let head = probe.head().await;
+    for (body, status, expected) in [
+        (
+            json!({"customDomain": "not a domain"}),
+            400,
+            "invalid_argument",
+        ),
+        (json!({"customDomain": "localhost"}), 409, "already_exists"),
+        (
+            json!({"instanceId": "other", "customDomain": "x.acme.test"}),
+            404,
+            "not_found",
+        ),
+    ] {
+        let answer = instance("AddCustomDomain", body.clone()).await;
+        assert_eq!(
+            code(&answer),
+            (status, Some(expected)),
+            "{body}: {}",
+            answer.1
+        );
+    }
+    let answer = instance("RemoveCustomDomain", json!({"customDomain": "localhost"})).await;
+    assert_eq!(
+        code(&answer),
+        (400, Some("failed_precondition")),
+        "{}",
+        answer.1
+    );
+    let answer = instance("DeleteInstance", json!({"instanceId": id})).await;
+    assert_eq!(
+        code(&answer),
+        (400, Some("failed_precondition")),
+        "{}",
+        answer.1
+    );
+    let answer = instance("UpdateInstance", json!({"instanceName": "  "})).await;
+    assert_eq!(
+        code(&answer),
+        (400, Some("invalid_argument")),
+        "{}",
+        answer.1
+    );
+    assert_eq!(probe.head().await, head, "a refused request wrote events");
+
+    // Removing it stops the routing.
+    let answer = instance(
+        "RemoveCustomDomain",
+        json!({"customDomain": "id.acme.test"}),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(code(&via("id.acme.test").await), (404, Some("not_found")));
+    assert_eq!(via("localhost").await.0, 200);
+
+    // Rename, list, trusted domains.
+    let answer = instance("UpdateInstance", json!({"instanceName": "Renamed"})).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let (status, body) = instance("ListInstances", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["instances"][0]["name"], "Renamed");
+    assert_eq!(body["pagination"]["totalResult"], "1");
+    let (_, body) = instance(
+        "ListInstances",
+        json!({"filters": [{"inIdsFilter": {"ids": ["other"]}}]}),
+    )
+    .await;
+    assert_eq!(body["instances"], json!([]), "{body}");
+    let answer = instance(
+        "AddTrustedDomain",
+        json!({"trustedDomain": "login.acme.test"}),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let (_, body) = instance("ListTrustedDomains", json!({})).await;
+    assert_eq!(
+        body["trustedDomain"][0]["domain"], "login.acme.test",
+        "{body}"
+    );
+    let answer = instance(
+        "RemoveTrustedDomain",
+        json!({"trustedDomain": "login.acme.test"}),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let (_, body) = instance("ListTrustedDomains", json!({})).await;
+    assert_eq!(body["trustedDomain"], json!([]), "{body}");
+}
