@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::support::{LedgerProbe, Server};
 
 mod administrators;
+mod projects;
 
 const AUTHZ: &str = "zitadel.authorization.v2.AuthorizationService";
 const ADMINS: &str = "zitadel.internal_permission.v2.InternalPermissionService";
