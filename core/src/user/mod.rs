@@ -176,6 +176,8 @@ pub struct PendingCode {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct User {
+    /// The owning org (the resource owner of the user's events).
+    pub org_id: String,
     pub kind: UserKind,
     pub state: UserState,
     pub username: String,
@@ -199,7 +201,10 @@ pub struct User {
 impl Aggregate for User {
     type Event = UserEvent;
 
-    fn apply(&mut self, event: &UserEvent, _meta: &EventMeta) {
+    fn apply(&mut self, event: &UserEvent, meta: &EventMeta) {
+        if self.org_id.is_empty() {
+            self.org_id.clone_from(&meta.resource_owner);
+        }
         match event {
             UserEvent::HumanAdded {
                 username,

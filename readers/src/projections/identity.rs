@@ -129,6 +129,26 @@ impl Projection for IdentityProjection {
                             clustering: String::new(),
                         }]
                     }
+                    UserEvent::UsernameChanged { username, .. } => {
+                        vec![user_row(&[("username", json!(username))])]
+                    }
+                    UserEvent::EmailChanged { email } => {
+                        vec![user_row(&[("email", json!(email))])]
+                    }
+                    // The user's tokens were removed by events of their own before this one.
+                    UserEvent::Removed { .. } => vec![
+                        RowOp::Delete {
+                            table: USERS,
+                            partition: instance.to_owned(),
+                            clustering: event.aggregate_id.clone(),
+                        },
+                        RowOp::DeletePartition {
+                            table: MEMBERS,
+                            partition: key(&[instance, &event.aggregate_id]),
+                        },
+                        owner::remove_owner(instance, owner::USER, &event.aggregate_id),
+                    ],
+                    _ => Vec::new(),
                 }
             }
             _ => Vec::new(),
