@@ -19,13 +19,67 @@ pub fn hash_password(password: &str) -> Result<String, DomainError> {
 
 /// Verifies a password against a PHC string in constant time (argon2's own comparison).
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+    verify(password, phc).matched
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verification {
+    pub matched: bool,
+    /// The hash matched but is not an argon2id hash of the current parameters: store a new one.
+    pub needs_rehash: bool,
+}
+
+/// Verifies `password` against a PHC string (argon2id or argon2i, with the parameters encoded
+/// in the string) and tells whether a match should be rehashed with the current algorithm.
+/// Pure: no I/O; slow by design, so call it off the async runtime.
+pub fn verify(password: &str, phc: &str) -> Verification {
+    let no = Verification {
+        matched: false,
+        needs_rehash: false,
+    };
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return no;
+    };
+    let matched = Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
+    if !matched {
+        return no;
+    }
+    let current = Argon2::default();
+    let params_current = argon2::Params::try_from(&parsed)
+        .map(|p| {
+            p.m_cost() == current.params().m_cost()
+                && p.t_cost() == current.params().t_cost()
+                && p.p_cost() == current.params().p_cost()
         })
-        .unwrap_or(false)
+        .unwrap_or(false);
+    Verification {
+        matched: true,
+        needs_rehash: parsed.algorithm.as_str() != "argon2id" || !params_current,
+    }
+}
+
+/// Whether an imported hash is a PHC string this build can verify.
+pub fn is_supported_hash(phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        matches!(parsed.algorithm.as_str(), "argon2id" | "argon2i" | "argon2d")
+            && argon2::Params::try_from(&parsed).is_ok()
+    })
+}
+
+/// A one-time code (verification, reset or invite): 8 characters of an unambiguous alphabet,
+/// and its PHC hash (the only form stored).
+pub fn new_code() -> Result<(String, String), DomainError> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes: [u8; 8] = rand::random();
+    let code: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET.get(usize::from(*b) % ALPHABET.len()).copied().unwrap_or(b'A')))
+        .collect();
+    let hash = hash_password(&code)?;
+    Ok((code, hash))
 }
 
 /// A new opaque bearer token (43 characters of base64url) and the hash to store.
@@ -63,6 +117,46 @@ mod tests {
         assert!(verify_password("Password1!", &hash));
         assert!(!verify_password("Password1?", &hash));
         assert!(!verify_password("Password1!", "not a phc string"));
+    }
+
+    #[test]
+    fn verification_flags_hashes_to_rehash() {
+        let current = hash_password("Password1!").unwrap();
+        assert_eq!(
+            verify("Password1!", &current),
+            Verification {
+                matched: true,
+                needs_rehash: false
+            }
+        );
+        // argon2i with other parameters: valid, but to be replaced after a successful check.
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let params = argon2::Params::new(8192, 1, 1, None).unwrap();
+        let old = Argon2::new(argon2::Algorithm::Argon2i, argon2::Version::V0x13, params)
+            .hash_password(b"Password1!", &salt)
+            .unwrap()
+            .to_string();
+        assert!(old.starts_with("$argon2i$"));
+        assert!(is_supported_hash(&old));
+        assert_eq!(
+            verify("Password1!", &old),
+            Verification {
+                matched: true,
+                needs_rehash: true
+            }
+        );
+        assert!(!verify("Password2!", &old).matched);
+        assert!(!verify("Password2!", &old).needs_rehash);
+        assert!(!is_supported_hash("$2b$10$abcdefghijklmnopqrstuu"));
+        assert!(!is_supported_hash("plain"));
+    }
+
+    #[test]
+    fn codes_are_short_and_only_their_hash_is_kept() {
+        let (code, hash) = new_code().unwrap();
+        assert_eq!(code.len(), 8);
+        assert!(verify_password(&code, &hash));
+        assert!(!hash.contains(&code));
     }
 
     #[test]

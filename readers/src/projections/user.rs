@@ -88,9 +88,11 @@ impl Projection for UserProjection {
             } => vec![
                 RowOp::Upsert {
                     table: USER_TOKENS,
-                    partition: user_part,
-                    clustering: token_id,
+                    partition: instance.to_owned(),
+                    clustering: key(&[user_id, &token_id]),
                     columns: columns(&[
+                        ("token_id", json!(token_id)),
+                        ("user_id", json!(user_id)),
                         ("org_id", json!(event.resource_owner)),
                         ("created", json!(at)),
                         ("expiration", json!(expiration.map(|e| e.0))),
@@ -101,8 +103,8 @@ impl Projection for UserProjection {
             UserEvent::PersonalAccessTokenRemoved { token_id, .. } => vec![
                 RowOp::Delete {
                     table: USER_TOKENS,
-                    partition: user_part,
-                    clustering: token_id,
+                    partition: instance.to_owned(),
+                    clustering: key(&[user_id, &token_id]),
                 },
                 user_row(&[]),
             ],
@@ -165,10 +167,6 @@ impl Projection for UserProjection {
                 RowOp::DeletePartition {
                     table: USER_METADATA,
                     partition: user_part.clone(),
-                },
-                RowOp::DeletePartition {
-                    table: USER_TOKENS,
-                    partition: user_part,
                 },
             ],
             UserEvent::MetadataSet {
@@ -233,7 +231,7 @@ mod tests {
                 3,
             ))
             .unwrap();
-        assert_eq!(ops.len(), 3);
+        assert_eq!(ops.len(), 2);
         assert!(matches!(&ops[0], RowOp::Delete { table, clustering, .. }
             if *table == USER_VIEWS && clustering == "u1"));
     }

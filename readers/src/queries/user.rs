@@ -16,7 +16,8 @@ use crate::tables::ORGS;
 pub const USER_VIEWS: &str = "user_views";
 /// partition: (instance id, user id) · clustering: metadata key.
 pub const USER_METADATA: &str = "user_metadata";
-/// partition: (instance id, user id) · clustering: token id.
+/// partition: instance id · clustering: (user id, token id). Every token of the instance, so
+/// tokens can be listed across users (narrowed to the orgs a caller may read).
 pub const USER_TOKENS: &str = "user_tokens";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -372,18 +373,27 @@ pub struct TokenView {
     pub expiration: Option<Timestamp>,
 }
 
-/// One page of a user's personal access tokens, by token id.
+/// Which tokens to list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TokenFilter {
+    pub user_id: Option<String>,
+    pub token_id: Option<String>,
+    pub org_id: Option<String>,
+    /// Only tokens of users in these orgs (`None`: any org).
+    pub orgs: Option<Vec<String>>,
+}
+
+/// One page of personal access tokens, in (user id, token id) order.
 pub async fn list_tokens(
     store: &dyn ReadStore,
     instance_id: &str,
-    user_id: &str,
+    filter: &TokenFilter,
     paging: Paging,
 ) -> Result<Page<TokenView>, ReadError> {
-    let partition = key(&[instance_id, user_id]);
-    walk(store, USER_TOKENS, &partition, paging, |row| {
-        Ok(Some(TokenView {
-            token_id: row.clustering.clone(),
-            user_id: user_id.to_owned(),
+    walk(store, USER_TOKENS, instance_id, paging, |row| {
+        let token = TokenView {
+            token_id: text(&row.columns, "token_id"),
+            user_id: text(&row.columns, "user_id"),
             org_id: text(&row.columns, "org_id"),
             created: Timestamp(int(&row.columns, "created")),
             expiration: row
@@ -391,7 +401,12 @@ pub async fn list_tokens(
                 .get("expiration")
                 .and_then(serde_json::Value::as_i64)
                 .map(Timestamp),
-        }))
+        };
+        let keep = filter.user_id.as_ref().is_none_or(|id| *id == token.user_id)
+            && filter.token_id.as_ref().is_none_or(|id| *id == token.token_id)
+            && filter.org_id.as_ref().is_none_or(|id| *id == token.org_id)
+            && filter.orgs.as_ref().is_none_or(|orgs| orgs.contains(&token.org_id));
+        Ok(keep.then_some(token))
     })
     .await
 }
