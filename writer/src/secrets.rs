@@ -64,8 +64,10 @@ pub fn verify(password: &str, phc: &str) -> Verification {
 /// Whether an imported hash is a PHC string this build can verify.
 pub fn is_supported_hash(phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|parsed| {
-        matches!(parsed.algorithm.as_str(), "argon2id" | "argon2i" | "argon2d")
-            && argon2::Params::try_from(&parsed).is_ok()
+        matches!(
+            parsed.algorithm.as_str(),
+            "argon2id" | "argon2i" | "argon2d"
+        ) && argon2::Params::try_from(&parsed).is_ok()
     })
 }
 
@@ -76,7 +78,14 @@ pub fn new_code() -> Result<(String, String), DomainError> {
     let bytes: [u8; 8] = rand::random();
     let code: String = bytes
         .iter()
-        .map(|b| char::from(ALPHABET.get(usize::from(*b) % ALPHABET.len()).copied().unwrap_or(b'A')))
+        .map(|b| {
+            char::from(
+                ALPHABET
+                    .get(usize::from(*b) % ALPHABET.len())
+                    .copied()
+                    .unwrap_or(b'A'),
+            )
+        })
         .collect();
     let hash = hash_password(&code)?;
     Ok((code, hash))

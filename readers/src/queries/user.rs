@@ -201,7 +201,9 @@ impl UserFilter {
             UserFilter::State(state) => user.state == *state,
             UserFilter::Kind(kind) => user.kind == *kind,
             UserFilter::Ids(ids) => ids.contains(&user.id),
-            UserFilter::Emails(emails) => emails.iter().any(|e| e.eq_ignore_ascii_case(&user.email)),
+            UserFilter::Emails(emails) => {
+                emails.iter().any(|e| e.eq_ignore_ascii_case(&user.email))
+            }
             UserFilter::Org(org) => &user.org_id == org,
             UserFilter::Orgs(orgs) => orgs.contains(&user.org_id),
             UserFilter::And(all) => all.iter().all(|f| f.matches(user)),
@@ -402,10 +404,19 @@ pub async fn list_tokens(
                 .and_then(serde_json::Value::as_i64)
                 .map(Timestamp),
         };
-        let keep = filter.user_id.as_ref().is_none_or(|id| *id == token.user_id)
-            && filter.token_id.as_ref().is_none_or(|id| *id == token.token_id)
+        let keep = filter
+            .user_id
+            .as_ref()
+            .is_none_or(|id| *id == token.user_id)
+            && filter
+                .token_id
+                .as_ref()
+                .is_none_or(|id| *id == token.token_id)
             && filter.org_id.as_ref().is_none_or(|id| *id == token.org_id)
-            && filter.orgs.as_ref().is_none_or(|orgs| orgs.contains(&token.org_id));
+            && filter
+                .orgs
+                .as_ref()
+                .is_none_or(|orgs| orgs.contains(&token.org_id));
         Ok(keep.then_some(token))
     })
     .await

@@ -15,8 +15,9 @@ use crate::proto::json::{Details, proto_enum};
 use crate::proto::timestamp::ProtoTimestamp;
 
 pub use crate::org::wire::{
-    AddHumanUserRequest, EmailVerification, Gender, HashedPassword, Password, PasswordType,
-    PhoneVerification, SendEmailVerificationCode, SetHumanEmail, SetHumanPhone, SetHumanProfile,
+    AddHumanUserRequest, EmailVerification, Gender, HashedPassword, OrgSelector as OrgSelectorRef,
+    Password, PasswordType, PhoneVerification, SendEmailVerificationCode, SetHumanEmail,
+    SetHumanPhone, SetHumanProfile,
 };
 
 proto_enum! {
