@@ -93,14 +93,13 @@ async fn new_code(
     let id = user_id(&request.user_id)?;
     if resend {
         let current = load(&state, &caller, &id).await?.state;
-        user::pending_code(&current, purpose, state.clock.now()).or_else(|e| {
-            // An expired code may be resent; a missing one may not.
-            if e.code == "USER-0018" {
-                Ok(String::new())
-            } else {
-                Err(e)
-            }
-        })?;
+        // An expired code may be resent; a missing one may not.
+        if !current.codes.contains_key(&purpose) {
+            return Err(DomainError::precondition(
+                "USERAPI-0041",
+                "There is no code to resend",
+            ));
+        }
     }
     let code = code_choice(
         purpose,
