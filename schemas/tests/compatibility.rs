@@ -100,7 +100,7 @@ fn every_schema_file_parses_and_the_embedded_table_matches_the_directory() {
         EventSchema::parse(file).unwrap_or_else(|e| panic!("{e}"));
     }
     let current = catalog::current().unwrap();
-    assert_eq!(current.len(), 22);
+    assert_eq!(current.len(), 42);
     assert!(!catalog::releases().unwrap().is_empty());
 
     fn walk(dir: &Path, found: &mut Vec<String>) {
@@ -165,7 +165,10 @@ fn current_schemas_read_everything_the_released_ones_wrote() {
 fn released_data_decodes_with_the_current_schemas() {
     let last = catalog::releases().unwrap().last().unwrap();
     for (event, _) in common::all_samples() {
-        let released = last.schemas.get(&event.event_type).unwrap();
+        // Event types added since the release have no released schema to write them.
+        let Some(released) = last.schemas.get(&event.event_type) else {
+            continue;
+        };
         let bytes = codec::encode_with(&event, released, 3).unwrap();
         let decoded = codec::decode(&bytes, |id| (id == 3).then_some(released.schema())).unwrap();
         assert_eq!(decoded, event);

@@ -148,6 +148,7 @@ pub fn add_machine(
     add_machine_with(state, username, name, description, false)
 }
 
+/// A machine user; with JWT access tokens, a `user.machine.changed` follows the creation.
 pub fn add_machine_with(
     state: &User,
     username: &str,
@@ -158,12 +159,19 @@ pub fn add_machine_with(
     require_new(state)?;
     let username = validate_username(username)?;
     let name = validate_machine_name(name)?;
+    let description = description.trim().to_owned();
     let mut decision = Decision::of(UserEvent::MachineAdded {
         username: username.clone(),
-        name,
-        description: description.trim().to_owned(),
-        jwt_access_token,
+        name: name.clone(),
+        description: description.clone(),
     });
+    if jwt_access_token {
+        decision.events.push(UserEvent::MachineChanged {
+            name,
+            description,
+            jwt_access_token,
+        });
+    }
     decision.claim(UNIQUE_USERNAME, &username);
     Ok(decision)
 }

@@ -69,9 +69,6 @@ pub enum UserEvent {
         username: String,
         name: String,
         description: String,
-        /// Access tokens are JWTs rather than opaque bearer tokens.
-        #[serde(default)]
-        jwt_access_token: bool,
     },
     #[serde(rename = "user.personal.access.token.added")]
     PersonalAccessTokenAdded {
@@ -227,14 +224,12 @@ impl Aggregate for User {
                 username,
                 name,
                 description,
-                jwt_access_token,
             } => {
                 self.kind = UserKind::Machine;
                 self.state = UserState::Active;
                 self.username.clone_from(username);
                 self.machine_name.clone_from(name);
                 self.machine_description.clone_from(description);
-                self.jwt_access_token = *jwt_access_token;
             }
             UserEvent::PersonalAccessTokenAdded {
                 token_id,

@@ -69,7 +69,6 @@ impl Projection for UserProjection {
                 username,
                 name,
                 description,
-                jwt_access_token,
             } => vec![user_row(&[
                 ("id", json!(user_id)),
                 ("org_id", json!(event.resource_owner)),
@@ -78,7 +77,7 @@ impl Projection for UserProjection {
                 ("username", json!(username)),
                 ("name", json!(name)),
                 ("description", json!(description)),
-                ("jwt_access_token", json!(jwt_access_token)),
+                ("jwt_access_token", json!(false)),
                 ("created", json!(at)),
             ])],
             UserEvent::PersonalAccessTokenAdded {
