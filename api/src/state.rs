@@ -15,6 +15,8 @@ pub struct ApiConfig {
     pub validate_org_domains: bool,
     /// How long a command's response waits for the read model to include it.
     pub consistency_timeout: Duration,
+    /// Argon2id cost of new password hashes.
+    pub password_hasher: castellan_writer::secrets::HasherParams,
 }
 
 impl Default for ApiConfig {
@@ -22,6 +24,7 @@ impl Default for ApiConfig {
         Self {
             validate_org_domains: false,
             consistency_timeout: Duration::from_secs(5),
+            password_hasher: castellan_writer::secrets::HasherParams::default(),
         }
     }
 }

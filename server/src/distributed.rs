@@ -180,6 +180,7 @@ pub fn app_state(config: &Config, parts: &Parts) -> (AppState, Arc<Writer>) {
             validate_org_domains: config.domain_policy.validate_org_domains,
             // Long enough to ride out a reader's crash (session timeout 6 s + rebalance).
             consistency_timeout: Duration::from_secs(15),
+            password_hasher: config.password_hasher.params(),
         },
     };
     (app, writer)

@@ -154,6 +154,7 @@ async fn start_embedded(
         clock: runtime.clock.clone(),
         config: ApiConfig {
             validate_org_domains: config.domain_policy.validate_org_domains,
+            password_hasher: config.password_hasher.params(),
             ..ApiConfig::default()
         },
     };

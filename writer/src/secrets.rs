@@ -1,4 +1,5 @@
-//! Secrets at rest: passwords are hashed with argon2id (PHC strings); bearer tokens are random
+//! Secrets at rest: passwords are hashed with argon2id (PHC strings; bcrypt, pbkdf2 and scrypt
+//! hashes can be imported and are verified, then replaced); bearer tokens are random
 //! and stored only as their SHA-256 (they carry 256 bits of entropy, so a slow hash adds nothing).
 
 use argon2::Argon2;
@@ -7,17 +8,60 @@ use base64::Engine;
 use castellan_core::DomainError;
 use sha2::{Digest, Sha256};
 
+/// Argon2id cost parameters (ZITADEL's `PasswordHasher`): memory in KiB, iterations and lanes.
+/// The defaults are the `argon2` crate's (OWASP's minimum): 19 MiB, 2 iterations, 1 lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HasherParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for HasherParams {
+    fn default() -> Self {
+        Self {
+            memory_kib: argon2::Params::DEFAULT_M_COST,
+            iterations: argon2::Params::DEFAULT_T_COST,
+            parallelism: argon2::Params::DEFAULT_P_COST,
+        }
+    }
+}
+
+impl HasherParams {
+    fn argon2(&self) -> Result<Argon2<'static>, DomainError> {
+        let params = argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| DomainError::internal("SECRET-0003", format!("argon2 parameters: {e}")))?;
+        Ok(Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            params,
+        ))
+    }
+
+    /// Checks the parameters (for configuration errors at startup).
+    pub fn validate(&self) -> Result<(), String> {
+        self.argon2().map(|_| ()).map_err(|e| e.message)
+    }
+}
+
+/// Hashes with argon2id and the default parameters.
 pub fn hash_password(password: &str) -> Result<String, DomainError> {
+    hash_password_with(password, &HasherParams::default())
+}
+
+/// Hashes with argon2id and `params`; returns a PHC string.
+pub fn hash_password_with(password: &str, params: &HasherParams) -> Result<String, DomainError> {
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes)
         .map_err(|e| DomainError::internal("SECRET-0002", format!("salt: {e}")))?;
-    Argon2::default()
+    params
+        .argon2()?
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| DomainError::internal("SECRET-0001", format!("hash password: {e}")))
 }
 
-/// Verifies a password against a PHC string in constant time (argon2's own comparison).
+/// Verifies a password against a stored hash in constant time (each algorithm's own comparison).
 pub fn verify_password(password: &str, phc: &str) -> bool {
     verify(password, phc).matched
 }
@@ -26,48 +70,78 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Verification {
     pub matched: bool,
-    /// The hash matched but is not an argon2id hash of the current parameters: store a new one.
+    /// The hash matched but is not argon2id with the current parameters: store a new hash.
     pub needs_rehash: bool,
 }
 
-/// Verifies `password` against a PHC string (argon2id or argon2i, with the parameters encoded
-/// in the string) and tells whether a match should be rehashed with the current algorithm.
-/// Pure: no I/O; slow by design, so call it off the async runtime.
+const NO_MATCH: Verification = Verification {
+    matched: false,
+    needs_rehash: false,
+};
+
+/// [`verify_with`] against the default parameters.
 pub fn verify(password: &str, phc: &str) -> Verification {
-    let no = Verification {
-        matched: false,
-        needs_rehash: false,
-    };
-    let Ok(parsed) = PasswordHash::new(phc) else {
-        return no;
-    };
-    let matched = Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok();
-    if !matched {
-        return no;
+    verify_with(password, phc, &HasherParams::default())
+}
+
+/// Verifies `password` against a stored hash: argon2id/argon2i/argon2d, pbkdf2 (sha256/sha512)
+/// and scrypt as PHC strings, bcrypt in its modular form (`$2a$`, `$2b$`, `$2y$`). A match of
+/// anything but argon2id with `current` parameters asks for a rehash. Pure and slow by design:
+/// call it off the async runtime.
+pub fn verify_with(password: &str, phc: &str, current: &HasherParams) -> Verification {
+    if is_bcrypt(phc) {
+        let matched = bcrypt::verify(password, phc).unwrap_or(false);
+        return Verification {
+            matched,
+            needs_rehash: matched,
+        };
     }
-    let current = Argon2::default();
-    let params_current = argon2::Params::try_from(&parsed)
-        .map(|p| {
-            p.m_cost() == current.params().m_cost()
-                && p.t_cost() == current.params().t_cost()
-                && p.p_cost() == current.params().p_cost()
-        })
-        .unwrap_or(false);
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return NO_MATCH;
+    };
+    let algorithm = parsed.algorithm.as_str();
+    let matched = match algorithm {
+        "argon2id" | "argon2i" | "argon2d" => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        "pbkdf2-sha256" | "pbkdf2-sha512" => pbkdf2::Pbkdf2
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        "scrypt" => scrypt::Scrypt
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        _ => false,
+    };
+    if !matched {
+        return NO_MATCH;
+    }
+    let up_to_date = algorithm == "argon2id"
+        && argon2::Params::try_from(&parsed).is_ok_and(|p| {
+            p.m_cost() == current.memory_kib
+                && p.t_cost() == current.iterations
+                && p.p_cost() == current.parallelism
+        });
     Verification {
         matched: true,
-        needs_rehash: parsed.algorithm.as_str() != "argon2id" || !params_current,
+        needs_rehash: !up_to_date,
     }
 }
 
-/// Whether an imported hash is a PHC string this build can verify.
+fn is_bcrypt(hash: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"]
+        .iter()
+        .any(|prefix| hash.starts_with(prefix))
+}
+
+/// Whether an imported hash is one this build can verify (see [`verify_with`]).
 pub fn is_supported_hash(phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| {
-        matches!(
-            parsed.algorithm.as_str(),
-            "argon2id" | "argon2i" | "argon2d"
-        ) && argon2::Params::try_from(&parsed).is_ok()
+    if is_bcrypt(phc) {
+        return phc.parse::<bcrypt::HashParts>().is_ok();
+    }
+    PasswordHash::new(phc).is_ok_and(|parsed| match parsed.algorithm.as_str() {
+        "argon2id" | "argon2i" | "argon2d" => argon2::Params::try_from(&parsed).is_ok(),
+        "pbkdf2-sha256" | "pbkdf2-sha512" | "scrypt" => parsed.hash.is_some(),
+        _ => false,
     })
 }
 
@@ -158,6 +232,77 @@ mod tests {
         assert!(!verify("Password2!", &old).needs_rehash);
         assert!(!is_supported_hash("$2b$10$abcdefghijklmnopqrstuu"));
         assert!(!is_supported_hash("plain"));
+        // Other parameters than configured: rehash.
+        let strong = HasherParams {
+            memory_kib: 8192,
+            iterations: 3,
+            parallelism: 1,
+        };
+        let hash = hash_password_with("Password1!", &strong).unwrap();
+        assert!(hash.contains("m=8192,t=3,p=1"));
+        assert!(!verify_with("Password1!", &hash, &strong).needs_rehash);
+        assert!(verify_with("Password1!", &hash, &HasherParams::default()).needs_rehash);
+        assert!(
+            HasherParams {
+                memory_kib: 1,
+                ..strong
+            }
+            .validate()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn imported_hashes_of_other_algorithms_verify_and_ask_for_a_rehash() {
+        let bcrypt_hash = bcrypt::hash_with_result("Password1!", 4)
+            .unwrap()
+            .format_for_version(bcrypt::Version::TwoB);
+        let bcrypt_2y = bcrypt_hash.replacen("$2b$", "$2y$", 1);
+        let bcrypt_2a = bcrypt_hash.replacen("$2b$", "$2a$", 1);
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let pbkdf2_hash = pbkdf2::Pbkdf2
+            .hash_password_customized(
+                b"Password1!",
+                Some(pbkdf2::Algorithm::Pbkdf2Sha256.ident()),
+                None,
+                pbkdf2::Params {
+                    rounds: 1000,
+                    output_length: 32,
+                },
+                &salt,
+            )
+            .unwrap()
+            .to_string();
+        assert!(pbkdf2_hash.starts_with("$pbkdf2-sha256$"));
+        let scrypt_hash = scrypt::Scrypt
+            .hash_password_customized(
+                b"Password1!",
+                None,
+                None,
+                scrypt::Params::new(4, 8, 1, 32).unwrap(),
+                &salt,
+            )
+            .unwrap()
+            .to_string();
+        assert!(scrypt_hash.starts_with("$scrypt$"));
+        for hash in [
+            &bcrypt_hash,
+            &bcrypt_2y,
+            &bcrypt_2a,
+            &pbkdf2_hash,
+            &scrypt_hash,
+        ] {
+            assert!(is_supported_hash(hash), "{hash}");
+            assert_eq!(
+                verify("Password1!", hash),
+                Verification {
+                    matched: true,
+                    needs_rehash: true
+                },
+                "{hash}"
+            );
+            assert_eq!(verify("Password1?", hash), NO_MATCH, "{hash}");
+        }
     }
 
     #[test]

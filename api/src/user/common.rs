@@ -34,15 +34,21 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| DomainError::internal("USERAPI-0001", format!("hashing task: {e}")))?
 }
 
-pub async fn hash_secret(plain: String) -> Result<String, DomainError> {
-    blocking(move || secrets::hash_password(&plain)).await
+/// Hashes a password (or client secret) with the configured argon2id parameters.
+pub async fn hash_secret(
+    params: secrets::HasherParams,
+    plain: String,
+) -> Result<String, DomainError> {
+    blocking(move || secrets::hash_password_with(&plain, &params)).await
 }
 
+/// Checks a password or code against a stored hash of any supported algorithm.
 pub async fn check_secret(
+    params: secrets::HasherParams,
     plain: String,
     phc: String,
 ) -> Result<secrets::Verification, DomainError> {
-    blocking(move || Ok(secrets::verify(&plain, &phc))).await
+    blocking(move || Ok(secrets::verify_with(&plain, &phc, &params))).await
 }
 
 /// A new one-time code and its hash.

@@ -180,9 +180,13 @@ async fn verify(
     }
     let current = load(&state, &caller, &id).await?.state;
     let stored = user::pending_code(&current, purpose, state.clock.now())?;
-    let matched = check_secret(request.verification_code.trim().to_owned(), stored.clone())
-        .await?
-        .matched;
+    let matched = check_secret(
+        state.config.password_hasher,
+        request.verification_code.trim().to_owned(),
+        stored.clone(),
+    )
+    .await?
+    .matched;
     let (_, details) = on_user(&state, &caller, &id, |s, now| {
         // The code checked must still be the pending one.
         let still = s.codes.get(&purpose).is_some_and(|c| c.code_hash == stored);

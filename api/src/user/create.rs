@@ -6,6 +6,7 @@ use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::user::{self, HumanProfile, NewHuman, User, UserEvent};
 use castellan_writer::commands::user::CreateUser;
+use castellan_writer::secrets::HasherParams;
 
 use super::common::details;
 use super::prepare::{
@@ -78,6 +79,7 @@ async fn human_spec(
     username: Option<String>,
     human: &HumanInput,
     metadata: Vec<(String, String)>,
+    params: HasherParams,
 ) -> Result<HumanSpec, DomainError> {
     let Some(email) = &human.email else {
         return Err(DomainError::invalid(
@@ -117,7 +119,7 @@ async fn human_spec(
                     "a new user's password needs no currentPassword or verificationCode",
                 ));
             }
-            Some(password_input(input, None).await?)
+            Some(password_input(params, input, None).await?)
         }
         None => None,
     };
@@ -148,7 +150,13 @@ pub async fn create_user(
     let id = chosen_id(&state, request.user_id.as_deref())?;
     match (&request.human, &request.machine) {
         (Some(human), None) => {
-            let spec = human_spec(request.username.clone(), human, Vec::new()).await?;
+            let spec = human_spec(
+                request.username.clone(),
+                human,
+                Vec::new(),
+                state.config.password_hasher,
+            )
+            .await?;
             let command = CreateUser {
                 org_id,
                 user_id: id.clone(),
@@ -246,7 +254,13 @@ pub async fn add_human_user(
         .iter()
         .map(|m| (m.key.clone(), B64.encode(&m.value)))
         .collect();
-    let spec = human_spec(request.username.clone(), &human, metadata).await?;
+    let spec = human_spec(
+        request.username.clone(),
+        &human,
+        metadata,
+        state.config.password_hasher,
+    )
+    .await?;
     let command = CreateUser {
         org_id: org_id.clone(),
         user_id: id.clone(),

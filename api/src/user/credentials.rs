@@ -35,8 +35,9 @@ pub async fn set_password(
     };
     user::validate_password(&new.password)?;
     let current = load(&state, &caller, &id).await?.state;
-    let hash = hash_secret(new.password.clone()).await?;
+    let hash = hash_secret(state.config.password_hasher, new.password.clone()).await?;
     let input = proven(
+        state.config.password_hasher,
         hash,
         new.change_required,
         request.current_password.as_deref(),
@@ -191,7 +192,7 @@ pub async fn add_secret(
 ) -> Result<AddSecretResponse, DomainError> {
     let id = user_id(&request.user_id)?;
     let (secret, _) = secrets::new_bearer_token();
-    let hash = hash_secret(secret.clone()).await?;
+    let hash = hash_secret(state.config.password_hasher, secret.clone()).await?;
     let (committed, _) = on_user(&state, &caller, &id, |s, _| {
         user::set_secret(s, hash.clone())
     })

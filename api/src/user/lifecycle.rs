@@ -80,6 +80,7 @@ async fn human_changes(
     current: &User,
     username: Option<String>,
     human: &HumanInput,
+    params: castellan_writer::secrets::HasherParams,
 ) -> Result<Changes, DomainError> {
     if current.kind != UserKind::Human {
         return Err(DomainError::precondition(
@@ -96,7 +97,7 @@ async fn human_changes(
         None => None,
     };
     let password = match &human.password {
-        Some(input) => Some(password_input(input, Some(current)).await?),
+        Some(input) => Some(password_input(params, input, Some(current)).await?),
         None => None,
     };
     Ok(Changes {
@@ -117,7 +118,15 @@ pub async fn update_user(
     let id = user_id(&request.user_id)?;
     let current = load(&state, &caller, &id).await?.state;
     let changes = match (&request.human, &request.machine) {
-        (Some(human), None) => human_changes(&current, request.username.clone(), human).await?,
+        (Some(human), None) => {
+            human_changes(
+                &current,
+                request.username.clone(),
+                human,
+                state.config.password_hasher,
+            )
+            .await?
+        }
         (None, Some(machine)) => Changes {
             username: request.username.clone(),
             machine: Some(machine.clone()),
@@ -156,7 +165,13 @@ pub async fn update_human_user(
         phone: request.phone.clone(),
         password: request.password.clone(),
     };
-    let changes = human_changes(&current, request.username.clone(), &human).await?;
+    let changes = human_changes(
+        &current,
+        request.username.clone(),
+        &human,
+        state.config.password_hasher,
+    )
+    .await?;
     let (_, details) = on_user(&state, &caller, &id, |s, now| changes.decide(s, now)).await?;
     let (email_code, phone_code) = changes.codes();
     Ok(UpdateHumanUserResponse {

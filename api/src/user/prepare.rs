@@ -171,6 +171,7 @@ pub struct PasswordInput {
 /// policy, or an imported hash). The proof (current password or code) is checked against
 /// `current` (the user as stored), when given.
 pub async fn password_input(
+    params: secrets::HasherParams,
     input: &SetPasswordInput,
     current: Option<&User>,
 ) -> Result<PasswordInput, DomainError> {
@@ -184,7 +185,7 @@ pub async fn password_input(
         (Some(password), None) => {
             validate_password(&password.password)?;
             (
-                hash_secret(password.password.clone()).await?,
+                hash_secret(params, password.password.clone()).await?,
                 password.change_required,
             )
         }
@@ -192,7 +193,7 @@ pub async fn password_input(
             if !secrets::is_supported_hash(&hashed.hash) {
                 return Err(DomainError::invalid(
                     "USERAPI-0004",
-                    "hashedPassword must be an argon2 PHC string",
+                    "hashedPassword must be a bcrypt, argon2, pbkdf2 or scrypt hash",
                 ));
             }
             (hashed.hash.clone(), hashed.change_required)
@@ -205,6 +206,7 @@ pub async fn password_input(
         }
     };
     proven(
+        params,
         hash,
         change_required,
         input.current_password.as_deref(),
@@ -216,6 +218,7 @@ pub async fn password_input(
 
 /// Checks the proof for a new password hash.
 pub async fn proven(
+    params: secrets::HasherParams,
     hash: String,
     change_required: bool,
     current_password: Option<&str>,
@@ -233,7 +236,7 @@ pub async fn proven(
             let stored = user.password_hash.clone();
             let matched = match &stored {
                 Some(phc) => {
-                    check_secret(password.to_owned(), phc.clone())
+                    check_secret(params, password.to_owned(), phc.clone())
                         .await?
                         .matched
                 }
@@ -248,7 +251,7 @@ pub async fn proven(
                 .map(|c| c.code_hash.clone());
             let matched = match &stored {
                 Some(phc) => {
-                    check_secret(code.trim().to_owned(), phc.clone())
+                    check_secret(params, code.trim().to_owned(), phc.clone())
                         .await?
                         .matched
                 }

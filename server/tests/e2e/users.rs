@@ -867,3 +867,102 @@ async fn users_are_listed_filtered_sorted_and_paged() {
     )
     .await;
 }
+
+/// bcrypt of "Password1!" (cost 4), as another system would export it.
+const BCRYPT_HASH: &str = "$2y$04$f2DG2EaWXFkaQhl6LHpRmes0NF1ZVLztsdzY8Rk126kRfWP8GEAU.";
+
+#[tokio::test]
+async fn imported_hashes_verify_and_secrets_are_never_stored_in_clear() {
+    use castellan_writer::ledger::{EventFilter, Ledger};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        dir.path(),
+        &[("CASTELLAN_PASSWORDHASHER_MEMORYKIB", "8192")],
+    )
+    .await;
+    let probe = LedgerProbe::open(dir.path()).await;
+    let mut imported = ada();
+    imported["userId"] = json!("imp-1");
+    imported["human"]["password"] =
+        json!({"hashedPassword": {"hash": BCRYPT_HASH, "changeRequired": false}});
+    let created = ok(&server, "CreateUser", imported).await;
+    let email_code = created["emailCode"].as_str().unwrap().to_owned();
+    let mut unsupported = ada();
+    unsupported["userId"] = json!("imp-2");
+    unsupported["username"] = json!("imp2");
+    unsupported["human"]["password"] = json!({"hashedPassword": {"hash": "md5$abc"}});
+    fails(
+        &server,
+        &probe,
+        "CreateUser",
+        unsupported,
+        "invalid_argument",
+    )
+    .await;
+
+    // The imported bcrypt hash proves the current password.
+    fails(
+        &server,
+        &probe,
+        "SetPassword",
+        json!({"userId": "imp-1", "newPassword": {"password": "Password2!"},
+               "currentPassword": "Password9!"}),
+        "invalid_argument",
+    )
+    .await;
+    ok(
+        &server,
+        "SetPassword",
+        json!({"userId": "imp-1", "newPassword": {"password": "Password2!"},
+               "currentPassword": "Password1!"}),
+    )
+    .await;
+    ok(
+        &server,
+        "SetPassword",
+        json!({"userId": "imp-1", "newPassword": {"password": "Password3!"},
+               "currentPassword": "Password2!"}),
+    )
+    .await;
+
+    let events = probe
+        .ledger
+        .read(&EventFilter {
+            aggregate_types: vec!["user".into()],
+            ..EventFilter::default()
+        })
+        .await
+        .unwrap();
+    let mine: Vec<_> = events
+        .iter()
+        .filter(|e| e.aggregate_id == "imp-1")
+        .collect();
+    let hashes: Vec<&str> = mine
+        .iter()
+        .filter(|e| e.event_type == "user.human.password.changed")
+        .map(|e| e.payload["password_hash"].as_str().unwrap())
+        .collect();
+    assert_eq!(hashes[0], BCRYPT_HASH);
+    // New passwords: argon2id with the configured memory.
+    assert!(
+        hashes[1].starts_with("$argon2id$v=19$m=8192,"),
+        "{}",
+        hashes[1]
+    );
+    for event in &mine {
+        let text = event.payload.to_string();
+        for secret in [
+            "Password1!",
+            "Password2!",
+            "Password3!",
+            email_code.as_str(),
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{} stores {secret}",
+                event.event_type
+            );
+        }
+    }
+}
