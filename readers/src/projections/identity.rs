@@ -135,6 +135,13 @@ impl Projection for IdentityProjection {
                     UserEvent::EmailChanged { email } => {
                         vec![user_row(&[("email", json!(email))])]
                     }
+                    // Inactive and locked users cannot authenticate.
+                    UserEvent::Deactivated {} | UserEvent::Locked {} => {
+                        vec![user_row(&[("active", json!(false))])]
+                    }
+                    UserEvent::Reactivated {} | UserEvent::Unlocked {} => {
+                        vec![user_row(&[("active", json!(true))])]
+                    }
                     // The user's tokens were removed by events of their own before this one.
                     UserEvent::Removed { .. } => vec![
                         RowOp::Delete {

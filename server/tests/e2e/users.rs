@@ -681,6 +681,18 @@ async fn machines_tokens_secrets_and_permissions() {
     )
     .await;
 
+    // A deactivated or locked user's token does not authenticate, until the user is back.
+    ok(&server, "DeactivateUser", json!({"userId": "robot-1"})).await;
+    let (status, _) = call_as(&server, "ListUsers", json!({}), &token).await;
+    assert_eq!(status, 401);
+    ok(&server, "ReactivateUser", json!({"userId": "robot-1"})).await;
+    let (status, _) = call_as(&server, "ListUsers", json!({}), &token).await;
+    assert_eq!(status, 403);
+    ok(&server, "LockUser", json!({"userId": "robot-1"})).await;
+    let (status, _) = call_as(&server, "ListUsers", json!({}), &token).await;
+    assert_eq!(status, 401);
+    ok(&server, "UnlockUser", json!({"userId": "robot-1"})).await;
+
     // Removing the token revokes it.
     ok(
         &server,
