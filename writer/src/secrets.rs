@@ -165,6 +165,47 @@ pub fn new_code() -> Result<(String, String), DomainError> {
     Ok((code, hash))
 }
 
+/// A new RSA-2048 key pair for a machine user's JWT-profile key: (private key as PKCS#1 PEM,
+/// public key as SPKI PEM). Slow (prime search): call it off the async runtime.
+pub fn generate_rsa_key() -> Result<(String, String), DomainError> {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::EncodePublicKey;
+    let mut rng = rsa::rand_core::OsRng;
+    let private = rsa::RsaPrivateKey::new(&mut rng, 2048)
+        .map_err(|e| DomainError::internal("SECRET-0004", format!("generate key: {e}")))?;
+    let private_pem = private
+        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+        .map_err(|e| DomainError::internal("SECRET-0005", format!("encode key: {e}")))?
+        .to_string();
+    let public_pem = private
+        .to_public_key()
+        .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+        .map_err(|e| DomainError::internal("SECRET-0005", format!("encode key: {e}")))?;
+    Ok((private_pem, public_pem))
+}
+
+/// Checks a caller's RSA public key (PEM: SPKI `PUBLIC KEY` or PKCS#1 `RSA PUBLIC KEY`, at
+/// least 2048 bits) and returns it as SPKI PEM.
+pub fn parse_rsa_public_key(pem: &str) -> Result<String, DomainError> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
+    use rsa::traits::PublicKeyParts;
+    let invalid = || {
+        DomainError::invalid(
+            "SECRET-0006",
+            "publicKey must be an RSA public key in PEM form (at least 2048 bits)",
+        )
+    };
+    let key = rsa::RsaPublicKey::from_public_key_pem(pem.trim())
+        .or_else(|_| rsa::RsaPublicKey::from_pkcs1_pem(pem.trim()))
+        .map_err(|_| invalid())?;
+    if key.size() < 256 {
+        return Err(invalid());
+    }
+    key.to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+        .map_err(|_| invalid())
+}
+
 /// A new opaque bearer token (43 characters of base64url) and the hash to store.
 pub fn new_bearer_token() -> (String, String) {
     let bytes: [u8; 32] = rand::random();
@@ -311,6 +352,16 @@ mod tests {
         assert_eq!(code.len(), 8);
         assert!(verify_password(&code, &hash));
         assert!(!hash.contains(&code));
+    }
+
+    #[test]
+    fn generated_keys_are_rsa_2048_and_public_keys_are_checked() {
+        let (private, public) = generate_rsa_key().unwrap();
+        assert!(private.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        assert!(public.starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert_eq!(parse_rsa_public_key(&public).unwrap(), public);
+        assert!(parse_rsa_public_key("not a key").is_err());
+        assert!(parse_rsa_public_key(&private).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod common;
 mod contact;
 mod create;
 mod credentials;
+mod keys;
 mod lifecycle;
 mod metadata;
 mod prepare;
@@ -169,6 +170,24 @@ fn rpcs() -> Vec<Rpc> {
             rest("DELETE", "/v2/users/{userId}/secret", ""),
             write,
             credentials::remove_secret,
+        ),
+        rpc(
+            "AddKey",
+            rest("POST", "/v2/users/{userId}/keys", "*"),
+            write,
+            keys::add_key,
+        ),
+        rpc(
+            "ListKeys",
+            rest("POST", "/v2/users/keys/search", "*"),
+            Access::Anywhere(USER_READ),
+            keys::list_keys,
+        ),
+        rpc(
+            "RemoveKey",
+            rest("DELETE", "/v2/users/{userId}/keys/{keyId}", ""),
+            write,
+            keys::remove_key,
         ),
         rpc(
             "SetEmail",

@@ -483,7 +483,7 @@ pub fn unlock(state: &User) -> Result<Decision<UserEvent>, DomainError> {
     Ok(Decision::of(UserEvent::Unlocked {}))
 }
 
-/// DeleteUser: revokes every token, frees the username, then removes the user.
+/// DeleteUser: revokes every token and key, frees the username, then removes the user.
 pub fn remove(state: &User) -> Result<Decision<UserEvent>, DomainError> {
     require_exists(state)?;
     let mut decision = Decision::default();
@@ -491,6 +491,11 @@ pub fn remove(state: &User) -> Result<Decision<UserEvent>, DomainError> {
         decision.events.push(UserEvent::PersonalAccessTokenRemoved {
             token_id: token_id.clone(),
             token_hash: token_hash.clone(),
+        });
+    }
+    for key_id in state.keys.keys() {
+        decision.events.push(UserEvent::KeyRemoved {
+            key_id: key_id.clone(),
         });
     }
     decision.events.push(UserEvent::Removed {
@@ -594,5 +599,42 @@ pub fn remove_personal_access_token(
     Ok(Decision::of(UserEvent::PersonalAccessTokenRemoved {
         token_id: token_id.to_owned(),
         token_hash: token_hash.clone(),
+    }))
+}
+
+pub fn add_key(
+    state: &User,
+    key_id: String,
+    public_key: String,
+    expiration: Timestamp,
+    now: Timestamp,
+) -> Result<Decision<UserEvent>, DomainError> {
+    require_machine(state)?;
+    if expiration <= now {
+        return Err(DomainError::invalid(
+            "USER-0008",
+            "Expiration must be in the future",
+        ));
+    }
+    if state.keys.contains_key(&key_id) {
+        return Err(DomainError::already_exists(
+            "USER-0035",
+            "A key with this id exists",
+        ));
+    }
+    Ok(Decision::of(UserEvent::KeyAdded {
+        key_id,
+        public_key,
+        expiration,
+    }))
+}
+
+pub fn remove_key(state: &User, key_id: &str) -> Result<Decision<UserEvent>, DomainError> {
+    require_machine(state)?;
+    if !state.keys.contains_key(key_id) {
+        return Err(DomainError::not_found("USER-0036", "Key not found"));
+    }
+    Ok(Decision::of(UserEvent::KeyRemoved {
+        key_id: key_id.to_owned(),
     }))
 }

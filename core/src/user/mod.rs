@@ -125,6 +125,16 @@ pub enum UserEvent {
     SecretSet { secret_hash: String },
     #[serde(rename = "user.machine.secret.removed")]
     SecretRemoved {},
+    /// A JWT-profile key of a machine user: only the public half is kept.
+    #[serde(rename = "user.machine.key.added")]
+    KeyAdded {
+        key_id: String,
+        /// SPKI PEM.
+        public_key: String,
+        expiration: Timestamp,
+    },
+    #[serde(rename = "user.machine.key.removed")]
+    KeyRemoved { key_id: String },
     #[serde(rename = "user.deactivated")]
     Deactivated {},
     #[serde(rename = "user.reactivated")]
@@ -193,6 +203,8 @@ pub struct User {
     pub metadata: BTreeMap<String, String>,
     /// Token id → (hash, expiration).
     pub tokens: BTreeMap<String, (String, Option<Timestamp>)>,
+    /// Key id → expiration.
+    pub keys: BTreeMap<String, Timestamp>,
 }
 
 impl Aggregate for User {
@@ -304,12 +316,21 @@ impl Aggregate for User {
             }
             UserEvent::SecretSet { secret_hash } => self.secret_hash = Some(secret_hash.clone()),
             UserEvent::SecretRemoved {} => self.secret_hash = None,
+            UserEvent::KeyAdded {
+                key_id, expiration, ..
+            } => {
+                self.keys.insert(key_id.clone(), *expiration);
+            }
+            UserEvent::KeyRemoved { key_id } => {
+                self.keys.remove(key_id);
+            }
             UserEvent::Deactivated {} => self.state = UserState::Inactive,
             UserEvent::Reactivated {} | UserEvent::Unlocked {} => self.state = UserState::Active,
             UserEvent::Locked {} => self.state = UserState::Locked,
             UserEvent::Removed { .. } => {
                 self.state = UserState::Removed;
                 self.tokens.clear();
+                self.keys.clear();
                 self.metadata.clear();
                 self.codes.clear();
             }

@@ -301,3 +301,34 @@ fn metadata_is_set_and_removed_by_key() {
     let user = apply(&user, remove_metadata(&user, &["k".into()]));
     assert!(user.metadata.is_empty());
 }
+
+#[test]
+fn keys_belong_to_machines_and_expire_in_the_future() {
+    let now = Timestamp(1_000);
+    let later = Timestamp(2_000);
+    assert_eq!(
+        add_key(&ada(), "k".into(), "pem".into(), later, now)
+            .unwrap_err()
+            .code,
+        "USER-0007"
+    );
+    let machine = robot();
+    assert_eq!(
+        add_key(&machine, "k".into(), "pem".into(), now, now)
+            .unwrap_err()
+            .code,
+        "USER-0008"
+    );
+    let with_key = apply(
+        &machine,
+        add_key(&machine, "k".into(), "pem".into(), later, now),
+    );
+    assert_eq!(
+        add_key(&with_key, "k".into(), "pem".into(), later, now)
+            .unwrap_err()
+            .code,
+        "USER-0035"
+    );
+    let without = apply(&with_key, remove_key(&with_key, "k"));
+    assert_eq!(remove_key(&without, "k").unwrap_err().code, "USER-0036");
+}

@@ -7,7 +7,7 @@ use castellan_core::{DomainError, Event};
 use serde_json::json;
 
 use super::{Projection, columns};
-use crate::queries::user::{USER_METADATA, USER_TOKENS, USER_VIEWS};
+use crate::queries::user::{USER_KEYS, USER_METADATA, USER_TOKENS, USER_VIEWS};
 use crate::store::{Columns, RowOp, key};
 
 pub struct UserProjection;
@@ -152,6 +152,31 @@ impl Projection for UserProjection {
             ])],
             UserEvent::SecretSet { .. } => vec![user_row(&[("has_secret", json!(true))])],
             UserEvent::SecretRemoved {} => vec![user_row(&[("has_secret", json!(false))])],
+            UserEvent::KeyAdded {
+                key_id, expiration, ..
+            } => vec![
+                RowOp::Upsert {
+                    table: USER_KEYS,
+                    partition: instance.to_owned(),
+                    clustering: key(&[user_id, &key_id]),
+                    columns: columns(&[
+                        ("key_id", json!(key_id)),
+                        ("user_id", json!(user_id)),
+                        ("org_id", json!(event.resource_owner)),
+                        ("created", json!(at)),
+                        ("expiration", json!(expiration.0)),
+                    ]),
+                },
+                user_row(&[]),
+            ],
+            UserEvent::KeyRemoved { key_id } => vec![
+                RowOp::Delete {
+                    table: USER_KEYS,
+                    partition: instance.to_owned(),
+                    clustering: key(&[user_id, &key_id]),
+                },
+                user_row(&[]),
+            ],
             UserEvent::Deactivated {} => vec![user_row(&[("state", json!("inactive"))])],
             UserEvent::Locked {} => vec![user_row(&[("state", json!("locked"))])],
             UserEvent::Reactivated {} | UserEvent::Unlocked {} => {

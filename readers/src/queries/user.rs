@@ -16,6 +16,8 @@ use crate::tables::ORGS;
 pub const USER_VIEWS: &str = "user_views";
 /// partition: (instance id, user id) · clustering: metadata key.
 pub const USER_METADATA: &str = "user_metadata";
+/// partition: instance id · clustering: (user id, key id). Machine users' JWT-profile keys.
+pub const USER_KEYS: &str = "user_keys";
 /// partition: instance id · clustering: (user id, token id). Every token of the instance, so
 /// tokens can be listed across users (narrowed to the orgs a caller may read).
 pub const USER_TOKENS: &str = "user_tokens";
@@ -418,6 +420,42 @@ pub async fn list_tokens(
                 .as_ref()
                 .is_none_or(|orgs| orgs.contains(&token.org_id));
         Ok(keep.then_some(token))
+    })
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyView {
+    pub key_id: String,
+    pub user_id: String,
+    pub org_id: String,
+    pub created: Timestamp,
+    pub expiration: Timestamp,
+}
+
+/// One page of machine keys, in (user id, key id) order; `filter.token_id` selects a key id.
+pub async fn list_keys(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    filter: &TokenFilter,
+    paging: Paging,
+) -> Result<Page<KeyView>, ReadError> {
+    walk(store, USER_KEYS, instance_id, paging, |row| {
+        let key = KeyView {
+            key_id: text(&row.columns, "key_id"),
+            user_id: text(&row.columns, "user_id"),
+            org_id: text(&row.columns, "org_id"),
+            created: Timestamp(int(&row.columns, "created")),
+            expiration: Timestamp(int(&row.columns, "expiration")),
+        };
+        let keep = filter.user_id.as_ref().is_none_or(|id| *id == key.user_id)
+            && filter.token_id.as_ref().is_none_or(|id| *id == key.key_id)
+            && filter.org_id.as_ref().is_none_or(|id| *id == key.org_id)
+            && filter
+                .orgs
+                .as_ref()
+                .is_none_or(|orgs| orgs.contains(&key.org_id));
+        Ok(keep.then_some(key))
     })
     .await
 }

@@ -186,6 +186,14 @@ pub fn user_samples() -> Vec<UserEvent> {
             secret_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         },
         UserEvent::SecretRemoved {},
+        UserEvent::KeyAdded {
+            key_id: "k-1".into(),
+            public_key: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n".into(),
+            expiration: Timestamp(253_402_300_799_000_000),
+        },
+        UserEvent::KeyRemoved {
+            key_id: "k-1".into(),
+        },
         UserEvent::Deactivated {},
         UserEvent::Reactivated {},
         UserEvent::Locked {},
@@ -225,6 +233,8 @@ pub fn user_record(event: &UserEvent) -> &'static str {
         UserEvent::MachineChanged { .. } => "castellan.events.user.MachineChanged",
         UserEvent::SecretSet { .. } => "castellan.events.user.SecretSet",
         UserEvent::SecretRemoved {} => "castellan.events.user.SecretRemoved",
+        UserEvent::KeyAdded { .. } => "castellan.events.user.KeyAdded",
+        UserEvent::KeyRemoved { .. } => "castellan.events.user.KeyRemoved",
         UserEvent::Deactivated {} => "castellan.events.user.Deactivated",
         UserEvent::Reactivated {} => "castellan.events.user.Reactivated",
         UserEvent::Locked {} => "castellan.events.user.Locked",

@@ -978,3 +978,128 @@ async fn imported_hashes_verify_and_secrets_are_never_stored_in_clear() {
         }
     }
 }
+
+#[tokio::test]
+async fn machine_keys_are_generated_or_registered_listed_and_removed() {
+    use base64::Engine;
+    use castellan_writer::ledger::Ledger as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let probe = LedgerProbe::open(dir.path()).await;
+    ok(
+        &server,
+        "CreateUser",
+        json!({"userId": "svc-1", "machine": {"name": "Service"}}),
+    )
+    .await;
+    ok(&server, "CreateUser", ada()).await;
+
+    // Generated: the private key comes back once, in ZITADEL's key-file format.
+    let added = ok(
+        &server,
+        "AddKey",
+        json!({"userId": "svc-1", "expirationDate": "2099-01-01T00:00:00Z"}),
+    )
+    .await;
+    let key_id = added["keyId"].as_str().unwrap().to_owned();
+    let content = b64.decode(added["keyContent"].as_str().unwrap()).unwrap();
+    let file: Value = serde_json::from_slice(&content).unwrap();
+    assert_eq!(file["type"], "serviceaccount");
+    assert_eq!(file["keyId"], key_id.as_str());
+    assert_eq!(file["userId"], "svc-1");
+    assert_eq!(file["expirationDate"], "2099-01-01T00:00:00Z");
+    let private = file["key"].as_str().unwrap();
+    assert!(private.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+
+    // Registered: a caller's public key (here: made from a generated pair).
+    let (_, public) = castellan_writer::secrets::generate_rsa_key().unwrap();
+    let registered = ok(
+        &server,
+        "AddKey",
+        json!({"userId": "svc-1", "publicKey": b64.encode(public.as_bytes())}),
+    )
+    .await;
+    assert!(registered.get("keyContent").is_none());
+    let second = registered["keyId"].as_str().unwrap().to_owned();
+
+    // No private key is stored.
+    let before = probe.head().await;
+    for body in [
+        json!({"userId": "svc-1", "publicKey": b64.encode(b"not a key")}),
+        json!({"userId": "svc-1", "expirationDate": "2001-01-01T00:00:00Z"}),
+    ] {
+        let (status, error) = call(&server, "AddKey", body).await;
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (400, Some("invalid_argument")),
+            "{error}"
+        );
+    }
+    let (status, error) = call(&server, "AddKey", json!({"userId": "ada-1"})).await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (400, Some("failed_precondition")),
+        "{error}"
+    );
+    assert_eq!(probe.head().await, before);
+
+    let listed = ok(
+        &server,
+        "ListKeys",
+        json!({"filters": [{"userIdFilter": {"id": "svc-1"}}]}),
+    )
+    .await;
+    assert_eq!(listed["pagination"]["totalResult"], "2");
+    let ids: Vec<&str> = listed["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&key_id.as_str()) && ids.contains(&second.as_str()));
+    let one = ok(
+        &server,
+        "ListKeys",
+        json!({"filters": [{"keyIdFilter": {"id": key_id}}]}),
+    )
+    .await;
+    assert_eq!(one["result"][0]["expirationDate"], "2099-01-01T00:00:00Z");
+
+    ok(
+        &server,
+        "RemoveKey",
+        json!({"userId": "svc-1", "keyId": key_id}),
+    )
+    .await;
+    fails(
+        &server,
+        &probe,
+        "RemoveKey",
+        json!({"userId": "svc-1", "keyId": key_id}),
+        "not_found",
+    )
+    .await;
+    // Deleting the user removes its remaining keys.
+    ok(&server, "DeleteUser", json!({"userId": "svc-1"})).await;
+    let listed = ok(
+        &server,
+        "ListKeys",
+        json!({"filters": [{"userIdFilter": {"id": "svc-1"}}]}),
+    )
+    .await;
+    assert_eq!(listed["result"], json!([]));
+    let events = probe
+        .ledger
+        .read(&castellan_writer::ledger::EventFilter {
+            aggregate_types: vec!["user".into()],
+            ..castellan_writer::ledger::EventFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        events
+            .iter()
+            .all(|e| !e.payload.to_string().contains("PRIVATE KEY"))
+    );
+}
