@@ -40,13 +40,24 @@ const fn rest(method: &'static str, path: &'static str, body: &'static str) -> O
     })
 }
 
+/// A creating POST: REST answers 201 (the proto's `http_response.success_code`).
+const fn created(path: &'static str) -> Option<RestBinding> {
+    Some(RestBinding {
+        method: "POST",
+        path,
+        body: "*",
+        success_code: 201,
+        repeated: &[],
+    })
+}
+
 fn rpcs() -> Vec<Rpc> {
     let write = on_user(USER_WRITE);
     let read = on_user(USER_READ);
     vec![
         rpc(
             "CreateUser",
-            rest("POST", "/v2/users/new", "*"),
+            created("/v2/users/new"),
             Access::Org {
                 permission: USER_WRITE,
                 field: "organizationId",
@@ -55,7 +66,7 @@ fn rpcs() -> Vec<Rpc> {
         ),
         rpc(
             "AddHumanUser",
-            rest("POST", "/v2/users/human", "*"),
+            created("/v2/users/human"),
             Access::Org {
                 permission: USER_WRITE,
                 field: "organization.orgId",
@@ -233,7 +244,7 @@ fn rpcs() -> Vec<Rpc> {
         ),
         rpc(
             "RemovePhone",
-            rest("DELETE", "/v2/users/{userId}/phone", ""),
+            rest("DELETE", "/v2/users/{userId}/phone", "*"),
             write,
             contact::remove_phone,
         ),

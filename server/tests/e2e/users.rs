@@ -225,7 +225,19 @@ async fn humans_are_created_read_updated_and_validated() {
     assert_eq!(meta["metadata"][0]["key"], "team");
     assert_eq!(meta["metadata"][0]["value"], "bmF2eQ==");
 
-    // REST: GET /v2/users/{userId}.
+    // REST: POST /v2/users/human answers 201; GET /v2/users/{userId}.
+    let (status, by_rest) = server
+        .rest(
+            Method::POST,
+            "/v2/users/human",
+            Some(
+                json!({"username": "linus", "profile": {"givenName": "Linus", "familyName": "T"},
+                        "email": {"email": "linus@example.com", "isVerified": true}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{by_rest}");
+    assert!(by_rest["userId"].as_str().is_some());
     let (status, by_rest) = server
         .rest(Method::GET, &format!("/v2/users/{grace}"), None)
         .await;
