@@ -6,6 +6,7 @@
 //! Secrets never appear in events: passwords, codes and client secrets as PHC hashes, tokens as
 //! SHA-256. Hashing and code checks happen at the edge; the decisions here get their outcome.
 
+mod credentials;
 mod decide;
 mod validate;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Timestamp;
 use crate::event::{Aggregate, EventMeta, EventPayload};
 
+pub use credentials::*;
 pub use decide::*;
 pub use validate::{validate_email, validate_password, validate_phone, validate_username};
 
