@@ -1,4 +1,23 @@
 //! `zitadel.user.v2.UserService`.
+//!
+//! Decisions worth knowing:
+//! - Usernames are unique per instance, case-insensitively (a `username` claim, lower-cased by
+//!   the ledger). A human without a username gets the email, a machine its id. The login name is
+//!   `username@<primary domain of the user's org>`.
+//! - Secrets never reach an event: passwords and client secrets as argon2id PHC strings (cost from
+//!   `PasswordHasher`), one-time codes (email, phone, password reset, invite) as argon2id hashes,
+//!   PATs as SHA-256, keys as their public half. Imported bcrypt/argon2/pbkdf2/scrypt hashes are
+//!   verified as they are and replaced by argon2id at the next password change. Codes are hashed
+//!   and checked before the command runs (slow work happens once, off the runtime); the command
+//!   then checks the stored hash is still the one that was checked.
+//! - There is no SMTP/SMS yet: "sending" a code records it; `returnCode` returns it instead.
+//! - Lists walk the read store page by page (bounded by the requested page, not the tenant);
+//!   sorting by a column keeps only the best `offset + limit` rows while walking.
+//! - Deactivated and locked users' tokens do not authenticate; deleting a user revokes its
+//!   tokens and keys, frees its username and forgets its owner row and memberships.
+//! - Not yet: self-service (a user acting on themselves without `user.write`), metadata filters
+//!   in ListUsers, date filters for tokens and keys, IdP links, passkeys/TOTP/OTP, the newer
+//!   `HumanUser` fields (gender, avatar), sending codes.
 
 mod common;
 mod contact;
