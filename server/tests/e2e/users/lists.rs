@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{fails, get_user, ok, usernames};
+use super::{call_as, fails, get_user, ok, usernames};
 use crate::e2e::support::{LedgerProbe, Server};
 
 #[tokio::test]
@@ -152,4 +152,82 @@ async fn users_are_listed_filtered_sorted_and_paged() {
         "invalid_argument",
     )
     .await;
+}
+
+#[tokio::test]
+async fn lists_are_narrowed_to_the_orgs_where_the_caller_reads_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let probe = LedgerProbe::open(dir.path()).await;
+    // A machine in the default org, made user manager of a new org "Other".
+    ok(
+        &server,
+        "CreateUser",
+        json!({"userId": "mgr-1", "machine": {"name": "Manager"}}),
+    )
+    .await;
+    let (status, other) = server
+        .connect(
+            "AddOrganization",
+            json!({"name": "Other", "admins": [{"userId": "mgr-1", "roles": ["ORG_USER_MANAGER"]}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{other}");
+    let other_id = other["organizationId"].as_str().unwrap().to_owned();
+    ok(
+        &server,
+        "CreateUser",
+        json!({"userId": "o-1", "username": "otto", "organizationId": other_id,
+               "human": {"profile": {"givenName": "Otto", "familyName": "O"},
+                         "email": {"email": "otto@example.com", "isVerified": true}}}),
+    )
+    .await;
+    let token = ok(
+        &server,
+        "AddPersonalAccessToken",
+        json!({"userId": "mgr-1"}),
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (status, listed) = call_as(&server, "ListUsers", json!({}), &token).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(usernames(&listed), ["otto"]);
+    assert_eq!(listed["details"]["totalResult"], "1");
+    // Users elsewhere look like they do not exist; writes there are denied and write nothing.
+    let (status, error) = call_as(&server, "GetUserByID", json!({"userId": "mgr-1"}), &token).await;
+    assert_eq!((status, error["code"].as_str()), (404, Some("not_found")));
+    let (status, user) = call_as(&server, "GetUserByID", json!({"userId": "o-1"}), &token).await;
+    assert_eq!(
+        (status, user["user"]["username"].as_str()),
+        (200, Some("otto"))
+    );
+    let before = probe.head().await;
+    let (status, error) = call_as(
+        &server,
+        "CreateUser",
+        json!({"machine": {"name": "Sneaky"}}),
+        &token,
+    )
+    .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (403, Some("permission_denied")),
+        "{error}"
+    );
+    assert_eq!(probe.head().await, before);
+    // In its org it may create users.
+    let (status, created) = call_as(
+        &server,
+        "CreateUser",
+        json!({"organizationId": other_id, "machine": {"name": "Helper"}}),
+        &token,
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let (_, listed) = call_as(&server, "ListPersonalAccessTokens", json!({}), &token).await;
+    // The manager's own token belongs to a user of the default org: not listed.
+    assert_eq!(listed["result"], json!([]));
 }
