@@ -19,6 +19,8 @@ pub struct ApiConfig {
     pub consistency_timeout: Duration,
     /// How org domains are proven by the HTTP challenge.
     pub domain_check: DomainCheck,
+    /// Argon2id cost of new password hashes.
+    pub password_hasher: castellan_writer::secrets::HasherParams,
 }
 
 /// The HTTP challenge URL is `<scheme>://<domain>[:<port>]/.well-known/zitadel-challenge/<token>`.
@@ -43,6 +45,7 @@ impl Default for ApiConfig {
             validate_org_domains: false,
             consistency_timeout: Duration::from_secs(5),
             domain_check: DomainCheck::default(),
+            password_hasher: castellan_writer::secrets::HasherParams::default(),
         }
     }
 }

@@ -10,4 +10,5 @@
 mod readers {
     mod projector;
     mod read_store;
+    mod user_queries;
 }

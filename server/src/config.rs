@@ -26,6 +26,38 @@ pub struct Config {
     pub schema_registry: SchemaRegistryConfig,
     pub outbound: crate::outbound_config::OutboundSettings,
     pub domain_verification: crate::outbound_config::DomainVerificationSettings,
+    pub password_hasher: PasswordHasherConfig,
+}
+
+/// Argon2id cost of new password hashes (ZITADEL's `PasswordHasher`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PasswordHasherConfig {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for PasswordHasherConfig {
+    fn default() -> Self {
+        let params = castellan_writer::secrets::HasherParams::default();
+        Self {
+            memory_kib: params.memory_kib,
+            iterations: params.iterations,
+            parallelism: params.parallelism,
+        }
+    }
+}
+
+impl PasswordHasherConfig {
+    pub fn params(&self) -> castellan_writer::secrets::HasherParams {
+        castellan_writer::secrets::HasherParams {
+            memory_kib: self.memory_kib,
+            iterations: self.iterations,
+            parallelism: self.parallelism,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -170,6 +202,7 @@ impl Default for Config {
             schema_registry: SchemaRegistryConfig::default(),
             outbound: Default::default(),
             domain_verification: Default::default(),
+            password_hasher: PasswordHasherConfig::default(),
         }
     }
 }
@@ -261,6 +294,17 @@ impl Config {
             if let Some(key) = name.strip_prefix("CASTELLAN_") {
                 config.set(key, &name, value)?;
             }
+        }
+        let hasher = &config.password_hasher;
+        if hasher.params().validate().is_err() {
+            return Err(ConfigError::Env {
+                name: "PasswordHasher".into(),
+                value: format!(
+                    "MemoryKib {}, Iterations {}, Parallelism {}",
+                    hasher.memory_kib, hasher.iterations, hasher.parallelism
+                ),
+                expected: ARGON2_RULE,
+            });
         }
         Ok(config)
     }
@@ -357,6 +401,18 @@ impl Config {
                     None => return Err(ConfigError::UnknownEnv(name.to_owned())),
                 }
             }
+            "PASSWORDHASHER_MEMORYKIB" => {
+                self.password_hasher.memory_kib =
+                    value.parse().map_err(|_| invalid("a number of KiB"))?
+            }
+            "PASSWORDHASHER_ITERATIONS" => {
+                self.password_hasher.iterations =
+                    value.parse().map_err(|_| invalid("a positive number"))?
+            }
+            "PASSWORDHASHER_PARALLELISM" => {
+                self.password_hasher.parallelism =
+                    value.parse().map_err(|_| invalid("a positive number"))?
+            }
             // Variables of the test harness and the infra scripts share the prefix.
             _ if key.starts_with("TEST_")
                 || key.starts_with("PG_")
@@ -383,6 +439,10 @@ impl Config {
             .unwrap_or_else(|| self.data_dir.join("admin.pat"))
     }
 }
+
+/// The argon2 parameter rules, for the message of a configuration error.
+const ARGON2_RULE: &str =
+    "argon2 parameters: memory at least 8 KiB per lane, at least 1 iteration, 1 to 2^24-1 lanes";
 
 fn parse_bool(value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
@@ -440,6 +500,38 @@ mod tests {
         assert_eq!(config.first_instance.org.human.password, "Secret1!");
         assert!(config.external_secure);
         assert!(!config.distributed());
+    }
+
+    #[test]
+    fn password_hashing_parameters_are_configurable_and_checked() {
+        let config = Config::load(
+            None,
+            env(&[
+                ("CASTELLAN_PASSWORDHASHER_MEMORYKIB", "65536"),
+                ("CASTELLAN_PASSWORDHASHER_ITERATIONS", "3"),
+                ("CASTELLAN_PASSWORDHASHER_PARALLELISM", "2"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            config.password_hasher,
+            PasswordHasherConfig {
+                memory_kib: 65536,
+                iterations: 3,
+                parallelism: 2
+            }
+        );
+        assert_eq!(
+            Config::default().password_hasher.params(),
+            castellan_writer::secrets::HasherParams::default()
+        );
+        for bad in [
+            ("CASTELLAN_PASSWORDHASHER_MEMORYKIB", "1"),
+            ("CASTELLAN_PASSWORDHASHER_ITERATIONS", "0"),
+            ("CASTELLAN_PASSWORDHASHER_PARALLELISM", "many"),
+        ] {
+            assert!(Config::load(None, env(&[bad])).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

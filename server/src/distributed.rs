@@ -182,6 +182,7 @@ pub fn app_state(config: &Config, parts: &Parts) -> Result<(AppState, Arc<Writer
             // Long enough to ride out a reader's crash (session timeout 6 s + rebalance).
             consistency_timeout: Duration::from_secs(15),
             domain_check: outbound.domain_check,
+            password_hasher: config.password_hasher.params(),
         },
         outbound: outbound.outbound,
         dns: outbound.dns,

@@ -157,6 +157,7 @@ async fn start_embedded(
         config: ApiConfig {
             validate_org_domains: config.domain_policy.validate_org_domains,
             domain_check: outbound.domain_check,
+            password_hasher: config.password_hasher.params(),
             ..ApiConfig::default()
         },
         outbound: outbound.outbound,

@@ -14,8 +14,8 @@ use castellan_core::permission::Target;
 use super::{Projection, columns};
 use crate::queries::identity::MemberScope;
 use crate::queries::owner::{self, set_owner};
-use crate::store::RowOp;
-use crate::tables::{INSTANCE_DOMAINS, INSTANCES, PERSONAL_ACCESS_TOKENS, USERS};
+use crate::store::{RowOp, key};
+use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
 
 #[path = "identity_members.rs"]
 mod members;
@@ -170,6 +170,33 @@ impl Projection for IdentityProjection {
                             clustering: String::new(),
                         }]
                     }
+                    UserEvent::UsernameChanged { username, .. } => {
+                        vec![user_row(&[("username", json!(username))])]
+                    }
+                    UserEvent::EmailChanged { email } => {
+                        vec![user_row(&[("email", json!(email))])]
+                    }
+                    // Inactive and locked users cannot authenticate.
+                    UserEvent::Deactivated {} | UserEvent::Locked {} => {
+                        vec![user_row(&[("active", json!(false))])]
+                    }
+                    UserEvent::Reactivated {} | UserEvent::Unlocked {} => {
+                        vec![user_row(&[("active", json!(true))])]
+                    }
+                    // The user's tokens were removed by events of their own before this one.
+                    UserEvent::Removed { .. } => vec![
+                        RowOp::Delete {
+                            table: USERS,
+                            partition: instance.to_owned(),
+                            clustering: event.aggregate_id.clone(),
+                        },
+                        RowOp::DeletePartition {
+                            table: MEMBERS,
+                            partition: key(&[instance, &event.aggregate_id]),
+                        },
+                        owner::remove_owner(instance, owner::USER, &event.aggregate_id),
+                    ],
+                    _ => Vec::new(),
                 }
             }
             _ => Vec::new(),

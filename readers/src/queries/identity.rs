@@ -5,7 +5,7 @@ use castellan_core::permission::Principal;
 
 use super::{corrupt, text};
 use crate::store::{ReadError, ReadStore, key};
-use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS};
+use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceView {
@@ -76,7 +76,8 @@ impl MemberScope {
 }
 
 /// The caller behind a personal access token (by its hash), if the token exists in this
-/// instance and has not expired. A token of another instance is treated as unknown.
+/// instance and has not expired, and its user is neither deactivated nor locked. A token of
+/// another instance is treated as unknown.
 pub async fn principal_by_token(
     store: &dyn ReadStore,
     instance_id: &str,
@@ -97,6 +98,18 @@ pub async fn principal_by_token(
         return Ok(None);
     }
     let user_id = text(&token.columns, "user_id");
+    let active = store
+        .get(USERS, instance_id, &user_id)
+        .await?
+        .and_then(|user| {
+            user.columns
+                .get("active")
+                .and_then(serde_json::Value::as_bool)
+        })
+        .unwrap_or(true);
+    if !active {
+        return Ok(None);
+    }
     let mut principal = Principal {
         instance_id: instance_id.to_owned(),
         user_id: user_id.clone(),

@@ -6,6 +6,8 @@ use castellan_core::Position;
 use castellan_readers::store::{Columns, PositionedOp, ReadStore, RowOp};
 use serde_json::json;
 
+use super::user_queries::users_are_listed_paged_filtered_and_sorted;
+
 fn cols(value: serde_json::Value) -> Columns {
     match value {
         serde_json::Value::Object(map) => map,
@@ -288,6 +290,7 @@ macro_rules! read_store_suite {
             case!(a_recreated_row_starts_from_empty_columns);
             case!(a_replayed_delete_does_not_remove_a_newer_row);
             case!(merges_across_applies_keep_untouched_columns);
+            case!(users_are_listed_paged_filtered_and_sorted);
         }
     };
 }

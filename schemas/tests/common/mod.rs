@@ -19,7 +19,7 @@ use castellan_core::settings::{
     PasswordComplexityPolicy, PrivacyPolicy, SecondFactor, SecurityPolicy, SettingsEvent,
     ThemeMode,
 };
-use castellan_core::user::{HumanProfile, UserEvent};
+use castellan_core::user::{CodePurpose, HumanProfile, UserEvent};
 use castellan_core::{Event, Position};
 
 /// Samples of every `OrgEvent` variant (some more than once, to cover both sides of an option).
@@ -161,6 +161,74 @@ pub fn user_samples() -> Vec<UserEvent> {
             token_id: "t-1".into(),
             token_hash: "00".into(),
         },
+        UserEvent::UsernameChanged {
+            username: "lovelace".into(),
+            old_username: "ada".into(),
+        },
+        UserEvent::ProfileChanged {
+            profile: HumanProfile {
+                given_name: "Augusta".into(),
+                family_name: "King".into(),
+                display_name: "Augusta King".into(),
+                nick_name: String::new(),
+                preferred_language: "en".into(),
+            },
+        },
+        UserEvent::EmailChanged {
+            email: "augusta@example.com".into(),
+        },
+        UserEvent::EmailVerified {},
+        UserEvent::PhoneChanged {
+            phone: "+41791234567".into(),
+        },
+        UserEvent::PhoneVerified {},
+        UserEvent::PhoneRemoved {},
+        UserEvent::CodeAdded {
+            purpose: CodePurpose::PasswordReset,
+            code_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            expires_at: Timestamp(1_893_456_000_000_000),
+            returned: true,
+        },
+        UserEvent::CodeAdded {
+            purpose: CodePurpose::Invite,
+            code_hash: "h".into(),
+            expires_at: Timestamp(1),
+            returned: false,
+        },
+        UserEvent::InviteCodeVerified {},
+        UserEvent::PasswordChanged {
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            change_required: true,
+        },
+        UserEvent::MachineChanged {
+            name: "Robot".into(),
+            description: "deploys".into(),
+            jwt_access_token: false,
+        },
+        UserEvent::SecretSet {
+            secret_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        },
+        UserEvent::SecretRemoved {},
+        UserEvent::KeyAdded {
+            key_id: "k-1".into(),
+            public_key: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n".into(),
+            expiration: Timestamp(253_402_300_799_000_000),
+        },
+        UserEvent::KeyRemoved {
+            key_id: "k-1".into(),
+        },
+        UserEvent::Deactivated {},
+        UserEvent::Reactivated {},
+        UserEvent::Locked {},
+        UserEvent::Unlocked {},
+        UserEvent::Removed {
+            username: "ada".into(),
+        },
+        UserEvent::MetadataSet {
+            key: "team".into(),
+            value: "bmF2eQ==".into(),
+        },
+        UserEvent::MetadataRemoved { key: "team".into() },
     ]
 }
 
@@ -175,6 +243,28 @@ pub fn user_record(event: &UserEvent) -> &'static str {
         UserEvent::PersonalAccessTokenRemoved { .. } => {
             "castellan.events.user.PersonalAccessTokenRemoved"
         }
+        UserEvent::UsernameChanged { .. } => "castellan.events.user.UsernameChanged",
+        UserEvent::ProfileChanged { .. } => "castellan.events.user.ProfileChanged",
+        UserEvent::EmailChanged { .. } => "castellan.events.user.EmailChanged",
+        UserEvent::EmailVerified {} => "castellan.events.user.EmailVerified",
+        UserEvent::PhoneChanged { .. } => "castellan.events.user.PhoneChanged",
+        UserEvent::PhoneVerified {} => "castellan.events.user.PhoneVerified",
+        UserEvent::PhoneRemoved {} => "castellan.events.user.PhoneRemoved",
+        UserEvent::CodeAdded { .. } => "castellan.events.user.CodeAdded",
+        UserEvent::InviteCodeVerified {} => "castellan.events.user.InviteCodeVerified",
+        UserEvent::PasswordChanged { .. } => "castellan.events.user.PasswordChanged",
+        UserEvent::MachineChanged { .. } => "castellan.events.user.MachineChanged",
+        UserEvent::SecretSet { .. } => "castellan.events.user.SecretSet",
+        UserEvent::SecretRemoved {} => "castellan.events.user.SecretRemoved",
+        UserEvent::KeyAdded { .. } => "castellan.events.user.KeyAdded",
+        UserEvent::KeyRemoved { .. } => "castellan.events.user.KeyRemoved",
+        UserEvent::Deactivated {} => "castellan.events.user.Deactivated",
+        UserEvent::Reactivated {} => "castellan.events.user.Reactivated",
+        UserEvent::Locked {} => "castellan.events.user.Locked",
+        UserEvent::Unlocked {} => "castellan.events.user.Unlocked",
+        UserEvent::Removed { .. } => "castellan.events.user.Removed",
+        UserEvent::MetadataSet { .. } => "castellan.events.user.MetadataSet",
+        UserEvent::MetadataRemoved { .. } => "castellan.events.user.MetadataRemoved",
     }
 }
 

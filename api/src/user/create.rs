@@ -1,0 +1,277 @@
+//! CreateUser (humans and machines) and the older AddHumanUser.
+
+use base64::Engine;
+use castellan_core::DomainError;
+use castellan_core::clock::Timestamp;
+use castellan_core::event::Decision;
+use castellan_core::user::{self, HumanProfile, NewHuman, User, UserEvent};
+use castellan_writer::commands::user::CreateUser;
+use castellan_writer::secrets::HasherParams;
+
+use super::common::details;
+use super::prepare::{
+    EmailInput, PasswordInput, PhoneInput, chain, decide_password, decide_phone, email_input,
+    password_input, phone_input, profile,
+};
+use super::wire::{
+    AddHumanUserRequest, AddHumanUserResponse, CreateUserRequest, CreateUserResponse, HumanInput,
+    OrgSelectorRef, PasswordType, ProfileInput, SetPasswordInput,
+};
+use crate::auth::Caller;
+use crate::state::AppState;
+use crate::support::{committed_at, execute, oneof, require_id};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// Everything a new human needs, validated and hashed.
+struct HumanSpec {
+    username: Option<String>,
+    profile: ProfileInput,
+    email: EmailInput,
+    phone: Option<PhoneInput>,
+    password: Option<PasswordInput>,
+    metadata: Vec<(String, String)>,
+}
+
+impl HumanSpec {
+    fn decide(&self, state: &User, now: Timestamp) -> Result<Decision<UserEvent>, DomainError> {
+        let new = NewHuman {
+            // ZITADEL's rule: without a username, the email is the username.
+            username: self
+                .username
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| self.email.email.clone()),
+            profile: profile(&self.profile, &HumanProfile::default()),
+            email: self.email.email.clone(),
+            email_verified: self.email.verified,
+            password_hash: None,
+            password_change_required: false,
+        };
+        let mut decision = user::add_human(state, new)?;
+        if let Some(code) = &self.email.code {
+            decision = chain(state, decision, |s| code.decide(s, now))?;
+        }
+        if let Some(phone) = &self.phone {
+            decision = chain(state, decision, |s| decide_phone(s, phone, now))?;
+        }
+        if let Some(password) = &self.password {
+            decision = chain(state, decision, |s| decide_password(s, password, now))?;
+        }
+        if !self.metadata.is_empty() {
+            decision = chain(state, decision, |s| user::set_metadata(s, &self.metadata))?;
+        }
+        Ok(decision)
+    }
+
+    fn codes(&self) -> (Option<String>, Option<String>) {
+        (
+            self.email.code.as_ref().and_then(|c| c.shown()),
+            self.phone
+                .as_ref()
+                .and_then(|p| p.code.as_ref())
+                .and_then(|c| c.shown()),
+        )
+    }
+}
+
+async fn human_spec(
+    username: Option<String>,
+    human: &HumanInput,
+    metadata: Vec<(String, String)>,
+    params: HasherParams,
+) -> Result<HumanSpec, DomainError> {
+    let Some(email) = &human.email else {
+        return Err(DomainError::invalid(
+            "USERAPI-0010",
+            "a human needs an email",
+        ));
+    };
+    let profile = human.profile.clone().unwrap_or_default();
+    if profile
+        .given_name
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty())
+        || profile
+            .family_name
+            .as_deref()
+            .is_none_or(|n| n.trim().is_empty())
+    {
+        return Err(DomainError::invalid(
+            "USER-0005",
+            "Given name and family name are required",
+        ));
+    }
+    user::validate_email(&email.email)?;
+    let email = email_input(email).await?;
+    let phone = match &human.phone {
+        Some(phone) if !phone.phone.trim().is_empty() => {
+            user::validate_phone(&phone.phone)?;
+            Some(phone_input(phone).await?)
+        }
+        _ => None,
+    };
+    let password = match &human.password {
+        Some(input) => {
+            if input.current_password.is_some() || input.verification_code.is_some() {
+                return Err(DomainError::invalid(
+                    "USERAPI-0011",
+                    "a new user's password needs no currentPassword or verificationCode",
+                ));
+            }
+            Some(password_input(params, input, None).await?)
+        }
+        None => None,
+    };
+    Ok(HumanSpec {
+        username,
+        profile,
+        email,
+        phone,
+        password,
+        metadata,
+    })
+}
+
+fn chosen_id(state: &AppState, requested: Option<&str>) -> Result<String, DomainError> {
+    match requested.filter(|id| !id.trim().is_empty()) {
+        Some(id) => require_id(id, "user_id"),
+        None => Ok(state.writer.next_id()),
+    }
+}
+
+pub async fn create_user(
+    state: AppState,
+    caller: Caller,
+    request: CreateUserRequest,
+) -> Result<CreateUserResponse, DomainError> {
+    let org_id = caller.target_org().to_owned();
+    require_id(&org_id, "organization_id")?;
+    let id = chosen_id(&state, request.user_id.as_deref())?;
+    match (&request.human, &request.machine) {
+        (Some(human), None) => {
+            let spec = human_spec(
+                request.username.clone(),
+                human,
+                Vec::new(),
+                state.config.password_hasher,
+            )
+            .await?;
+            let command = CreateUser {
+                org_id,
+                user_id: id.clone(),
+                decide: |s: &User, now: Timestamp| spec.decide(s, now),
+            };
+            let committed = execute(&state, &caller, &command).await?;
+            let (email_code, phone_code) = spec.codes();
+            Ok(CreateUserResponse {
+                id,
+                creation_date: committed_at(&committed),
+                email_code,
+                phone_code,
+            })
+        }
+        (None, Some(machine)) => {
+            let username = request
+                .username
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| id.clone());
+            let name = machine.name.clone().unwrap_or_default();
+            let description = machine.description.clone().unwrap_or_default();
+            let command = CreateUser {
+                org_id,
+                user_id: id.clone(),
+                decide: |s: &User, _now: Timestamp| {
+                    user::add_machine(s, &username, &name, &description)
+                },
+            };
+            let committed = execute(&state, &caller, &command).await?;
+            Ok(CreateUserResponse {
+                id,
+                creation_date: committed_at(&committed),
+                ..CreateUserResponse::default()
+            })
+        }
+        (Some(_), Some(_)) => Err(DomainError::invalid(
+            "USERAPI-0012",
+            "set only one of human and machine",
+        )),
+        (None, None) => Err(DomainError::invalid(
+            "USERAPI-0013",
+            "a user needs human or machine",
+        )),
+    }
+}
+
+pub async fn add_human_user(
+    state: AppState,
+    caller: Caller,
+    request: AddHumanUserRequest,
+) -> Result<AddHumanUserResponse, DomainError> {
+    request.validate_oneofs().map_err(oneof)?;
+    let org_id = caller.target_org().to_owned();
+    let selected = request
+        .organization
+        .as_ref()
+        .map(|o| o.org())
+        .transpose()
+        .map_err(oneof)?
+        .flatten();
+    if let Some(OrgSelectorRef::Domain(_)) = selected {
+        return Err(DomainError::invalid(
+            "USERAPI-0014",
+            "select the organization by orgId",
+        ));
+    }
+    if !request.idp_links.is_empty() || request.totp_secret.is_some() {
+        return Err(DomainError::new(
+            castellan_core::ErrorKind::Unimplemented,
+            "USERAPI-0015",
+            "idpLinks and totpSecret are not supported yet",
+        ));
+    }
+    let id = chosen_id(&state, request.user_id.as_deref())?;
+    let password = match request.password_type().map_err(oneof)? {
+        Some(PasswordType::Password(p)) => Some(SetPasswordInput {
+            password: Some(p.clone()),
+            ..SetPasswordInput::default()
+        }),
+        Some(PasswordType::Hashed(h)) => Some(SetPasswordInput {
+            hashed_password: Some(h.clone()),
+            ..SetPasswordInput::default()
+        }),
+        None => None,
+    };
+    let human = HumanInput {
+        profile: request.profile.clone().map(ProfileInput::from),
+        email: request.email.clone(),
+        phone: request.phone.clone(),
+        password,
+    };
+    let metadata = request
+        .metadata
+        .iter()
+        .map(|m| (m.key.clone(), B64.encode(&m.value)))
+        .collect();
+    let spec = human_spec(
+        request.username.clone(),
+        &human,
+        metadata,
+        state.config.password_hasher,
+    )
+    .await?;
+    let command = CreateUser {
+        org_id: org_id.clone(),
+        user_id: id.clone(),
+        decide: |s: &User, now: Timestamp| spec.decide(s, now),
+    };
+    let committed = execute(&state, &caller, &command).await?;
+    let (email_code, phone_code) = spec.codes();
+    Ok(AddHumanUserResponse {
+        details: details(&committed, &id, &org_id),
+        user_id: id,
+        email_code,
+        phone_code,
+    })
+}
