@@ -111,7 +111,15 @@ async fn human_spec(
         }
         _ => None,
     };
-    let password = match &human.password {
+    // The proto's `hashedPassword` sits next to `password` on the new human.
+    let hashed = human
+        .hashed_password
+        .clone()
+        .map(|hashed| SetPasswordInput {
+            hashed_password: Some(hashed),
+            ..SetPasswordInput::default()
+        });
+    let password = match human.password.as_ref().or(hashed.as_ref()) {
         Some(input) => {
             if input.current_password.is_some() || input.verification_code.is_some() {
                 return Err(DomainError::invalid(
@@ -248,6 +256,7 @@ pub async fn add_human_user(
         email: request.email.clone(),
         phone: request.phone.clone(),
         password,
+        hashed_password: None,
     };
     let metadata = request
         .metadata

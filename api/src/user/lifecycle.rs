@@ -164,6 +164,7 @@ pub async fn update_human_user(
         email: request.email.clone(),
         phone: request.phone.clone(),
         password: request.password.clone(),
+        hashed_password: None,
     };
     let changes = human_changes(
         &current,

@@ -9,7 +9,8 @@
 
 import assert from "node:assert/strict";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { Code, ConnectError, NewAuthorizationBearerInterceptor } from "@zitadel/client";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { NewAuthorizationBearerInterceptor } from "@zitadel/client";
 import {
   createOrganizationServiceClient,
   createSettingsServiceClient,

@@ -72,7 +72,8 @@ def main():
                 "human": {
                     "profile": {"givenName": "Ada", "familyName": "Lovelace"},
                     "email": {"email": f"ada-{run}@example.com", "isVerified": True},
-                    "password": {"password": "Sup3r-Secret!", "changeRequired": False},
+                    # The SDK's Human model is shared with UpdateUser: a SetPassword wrapping a Password.
+                    "password": {"password": {"password": "Sup3r-Secret!", "changeRequired": False}},
                 },
             }
         )
@@ -170,33 +171,34 @@ def main():
             {"organizationId": org_id, "name": f"Shop {run}", "projectRoleAssertion": True}
         )
     )
-    check(project.id, "CreateProject returns an id")
-    out["project"] = project.id
+    project_id = project.project_id
+    check(project_id, "CreateProject returns an id")
+    out["project"] = project_id
     for key in ["admin", "viewer"]:
         zitadel.projects.add_project_role(
             ProjectServiceAddProjectRoleRequest(
-                projectId=project.id, roleKey=key, displayName=key.title(), group="shop"
+                projectId=project_id, roleKey=key, displayName=key.title(), group="shop"
             )
         )
     expect_error(
         lambda: zitadel.projects.add_project_role(
-            ProjectServiceAddProjectRoleRequest(projectId=project.id, roleKey="admin", displayName="again")
+            ProjectServiceAddProjectRoleRequest(projectId=project_id, roleKey="admin", displayName="again")
         ),
         409,
         "a duplicate role key",
     )
     roles = zitadel.projects.list_project_roles(
-        ProjectServiceListProjectRolesRequest(projectId=project.id)
+        ProjectServiceListProjectRolesRequest(projectId=project_id)
     )
     check(sorted(r.key for r in roles.project_roles) == ["admin", "viewer"], f"roles {roles}")
-    got_project = zitadel.projects.get_project(ProjectServiceGetProjectRequest(projectId=project.id))
+    got_project = zitadel.projects.get_project(ProjectServiceGetProjectRequest(projectId=project_id))
     check(got_project.project.name == f"Shop {run}", "GetProject name")
     check(got_project.project.project_role_assertion is True, "role assertion")
 
     app = zitadel.applications.create_application(
         ApplicationServiceCreateApplicationRequest.from_dict(
             {
-                "projectId": project.id,
+                "projectId": project_id,
                 "name": "web",
                 "oidcConfiguration": {
                     "redirectUris": ["https://shop.example.com/callback"],
@@ -226,7 +228,7 @@ def main():
 
     authorization = zitadel.authorizations.create_authorization(
         AuthorizationServiceCreateAuthorizationRequest(
-            userId=human.id, projectId=project.id, organizationId=org_id, roleKeys=["viewer"]
+            userId=human.id, projectId=project_id, organizationId=org_id, roleKeys=["viewer"]
         )
     )
     check(authorization.id, "CreateAuthorization returns an id")
@@ -234,7 +236,7 @@ def main():
     expect_error(
         lambda: zitadel.authorizations.create_authorization(
             AuthorizationServiceCreateAuthorizationRequest(
-                userId=machine.id, projectId=project.id, organizationId=org_id, roleKeys=["owner"]
+                userId=machine.id, projectId=project_id, organizationId=org_id, roleKeys=["owner"]
             )
         ),
         400,

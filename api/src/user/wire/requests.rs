@@ -40,13 +40,61 @@ impl From<SetHumanProfile> for ProfileInput {
 
 /// `zitadel.user.v2.SetPassword`: a new password (plain or hashed) and, when a user changes
 /// their own, the proof (current password or reset code).
+///
+/// `CreateUserRequest.Human.password` is a `Password` in the proto (`{"password": "…",
+/// "changeRequired": …}`, as the Node package sends it), while the Python SDK's shared `Human`
+/// model wraps it in a `SetPassword` (`{"password": {"password": "…"}}`): both are accepted.
 #[derive(Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, from = "SetPasswordShapes")]
 pub struct SetPasswordInput {
     pub password: Option<Password>,
     pub hashed_password: Option<HashedPassword>,
     pub current_password: Option<String>,
     pub verification_code: Option<String>,
+}
+
+/// The two JSON shapes of a human's password (see [`SetPasswordInput`]).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SetPasswordShapes {
+    Plain {
+        password: String,
+        #[serde(default, rename = "changeRequired")]
+        change_required: bool,
+    },
+    Wrapped(SetPasswordFields),
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct SetPasswordFields {
+    password: Option<Password>,
+    hashed_password: Option<HashedPassword>,
+    current_password: Option<String>,
+    verification_code: Option<String>,
+}
+
+impl From<SetPasswordShapes> for SetPasswordInput {
+    fn from(shapes: SetPasswordShapes) -> Self {
+        match shapes {
+            SetPasswordShapes::Plain {
+                password,
+                change_required,
+            } => Self {
+                password: Some(Password {
+                    password,
+                    change_required,
+                }),
+                ..Self::default()
+            },
+            SetPasswordShapes::Wrapped(fields) => Self {
+                password: fields.password,
+                hashed_password: fields.hashed_password,
+                current_password: fields.current_password,
+                verification_code: fields.verification_code,
+            },
+        }
+    }
 }
 
 impl std::fmt::Debug for SetPasswordInput {
@@ -62,6 +110,8 @@ pub struct HumanInput {
     pub email: Option<SetHumanEmail>,
     pub phone: Option<SetHumanPhone>,
     pub password: Option<SetPasswordInput>,
+    /// CreateUser only: an imported hash (the proto's `password_type` oneof).
+    pub hashed_password: Option<HashedPassword>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
