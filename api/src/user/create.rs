@@ -6,12 +6,11 @@ use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::user::{self, HumanProfile, NewHuman, User, UserEvent};
 use castellan_writer::commands::user::CreateUser;
-use castellan_writer::secrets::HasherParams;
 
 use super::common::details;
 use super::prepare::{
-    EmailInput, PasswordInput, PhoneInput, chain, decide_password, decide_phone, email_input,
-    password_input, phone_input, profile,
+    EmailInput, PasswordInput, PasswordRules, PhoneInput, chain, decide_password, decide_phone,
+    email_input, password_input, password_rules, phone_input, profile,
 };
 use super::wire::{
     AddHumanUserRequest, AddHumanUserResponse, CreateUserRequest, CreateUserResponse, HumanInput,
@@ -79,7 +78,7 @@ async fn human_spec(
     username: Option<String>,
     human: &HumanInput,
     metadata: Vec<(String, String)>,
-    params: HasherParams,
+    rules: &PasswordRules,
 ) -> Result<HumanSpec, DomainError> {
     let Some(email) = &human.email else {
         return Err(DomainError::invalid(
@@ -127,7 +126,7 @@ async fn human_spec(
                     "a new user's password needs no currentPassword or verificationCode",
                 ));
             }
-            Some(password_input(params, input, None).await?)
+            Some(password_input(rules, input, None).await?)
         }
         None => None,
     };
@@ -162,7 +161,7 @@ pub async fn create_user(
                 request.username.clone(),
                 human,
                 Vec::new(),
-                state.config.password_hasher,
+                &password_rules(&state, &caller.instance.id, &org_id).await?,
             )
             .await?;
             let command = CreateUser {
@@ -267,7 +266,7 @@ pub async fn add_human_user(
         request.username.clone(),
         &human,
         metadata,
-        state.config.password_hasher,
+        &password_rules(&state, &caller.instance.id, &org_id).await?,
     )
     .await?;
     let command = CreateUser {

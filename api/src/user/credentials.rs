@@ -33,7 +33,9 @@ pub async fn set_password(
             "newPassword is required",
         ));
     };
-    user::validate_password(&new.password)?;
+    let rules =
+        super::prepare::password_rules(&state, &caller.instance.id, caller.target_org()).await?;
+    user::validate_password_against(&new.password, &rules.complexity)?;
     let current = load(&state, &caller, &id).await?.state;
     let hash = hash_secret(state.config.password_hasher, new.password.clone()).await?;
     let input = proven(

@@ -80,7 +80,7 @@ async fn human_changes(
     current: &User,
     username: Option<String>,
     human: &HumanInput,
-    params: castellan_writer::secrets::HasherParams,
+    rules: &super::prepare::PasswordRules,
 ) -> Result<Changes, DomainError> {
     if current.kind != UserKind::Human {
         return Err(DomainError::precondition(
@@ -97,7 +97,7 @@ async fn human_changes(
         None => None,
     };
     let password = match &human.password {
-        Some(input) => Some(password_input(params, input, Some(current)).await?),
+        Some(input) => Some(password_input(rules, input, Some(current)).await?),
         None => None,
     };
     Ok(Changes {
@@ -123,7 +123,8 @@ pub async fn update_user(
                 &current,
                 request.username.clone(),
                 human,
-                state.config.password_hasher,
+                &super::prepare::password_rules(&state, &caller.instance.id, caller.target_org())
+                    .await?,
             )
             .await?
         }
@@ -170,7 +171,7 @@ pub async fn update_human_user(
         &current,
         request.username.clone(),
         &human,
-        state.config.password_hasher,
+        &super::prepare::password_rules(&state, &caller.instance.id, caller.target_org()).await?,
     )
     .await?;
     let (_, details) = on_user(&state, &caller, &id, |s, now| changes.decide(s, now)).await?;

@@ -5,7 +5,7 @@ use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::user::{
-    self, CodePurpose, HumanProfile, PasswordProof, User, UserEvent, validate_password,
+    self, CodePurpose, HumanProfile, PasswordProof, User, UserEvent, validate_password_against,
 };
 use castellan_writer::secrets;
 
@@ -157,6 +157,33 @@ pub fn decide_phone(
     }
 }
 
+/// How new passwords of an org are checked and hashed.
+#[derive(Clone, Debug)]
+pub struct PasswordRules {
+    pub hasher: secrets::HasherParams,
+    /// The org's effective password complexity settings (instance default or org override).
+    pub complexity: castellan_core::settings::PasswordComplexityPolicy,
+}
+
+/// The password rules of `org_id`.
+pub async fn password_rules(
+    state: &crate::state::AppState,
+    instance_id: &str,
+    org_id: &str,
+) -> Result<PasswordRules, DomainError> {
+    let complexity = castellan_readers::queries::settings::password_complexity(
+        state.store(),
+        instance_id,
+        org_id,
+    )
+    .await
+    .map_err(crate::error::read_error)?;
+    Ok(PasswordRules {
+        hasher: state.config.password_hasher,
+        complexity,
+    })
+}
+
 /// A new password: its hash, whether it must be changed, and the proof the caller gave.
 #[derive(Clone, Debug)]
 pub struct PasswordInput {
@@ -171,10 +198,11 @@ pub struct PasswordInput {
 /// policy, or an imported hash). The proof (current password or code) is checked against
 /// `current` (the user as stored), when given.
 pub async fn password_input(
-    params: secrets::HasherParams,
+    rules: &PasswordRules,
     input: &SetPasswordInput,
     current: Option<&User>,
 ) -> Result<PasswordInput, DomainError> {
+    let params = rules.hasher;
     let (hash, change_required) = match (&input.password, &input.hashed_password) {
         (Some(_), Some(_)) => {
             return Err(DomainError::invalid(
@@ -183,7 +211,7 @@ pub async fn password_input(
             ));
         }
         (Some(password), None) => {
-            validate_password(&password.password)?;
+            validate_password_against(&password.password, &rules.complexity)?;
             (
                 hash_secret(params, password.password.clone()).await?,
                 password.change_required,

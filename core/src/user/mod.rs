@@ -19,7 +19,9 @@ use crate::event::{Aggregate, EventMeta, EventPayload};
 
 pub use credentials::*;
 pub use decide::*;
-pub use validate::{validate_email, validate_password, validate_phone, validate_username};
+pub use validate::{
+    validate_email, validate_password, validate_password_against, validate_phone, validate_username,
+};
 
 pub const AGGREGATE_TYPE: &str = "user";
 /// Usernames are unique per instance (ZITADEL's default, `UserLoginMustBeDomain: false`); the

@@ -23,19 +23,47 @@ pub fn validate_username(username: &str) -> Result<String, DomainError> {
 /// ZITADEL's default password complexity: at least 8 characters with a lower-case letter, an
 /// upper-case letter, a digit and a symbol.
 pub fn validate_password(password: &str) -> Result<(), DomainError> {
-    let long_enough = password.chars().count() >= 8;
-    let lower = password.chars().any(char::is_lowercase);
-    let upper = password.chars().any(char::is_uppercase);
-    let digit = password.chars().any(|c| c.is_ascii_digit());
-    let symbol = password
-        .chars()
-        .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
-    if long_enough && lower && upper && digit && symbol {
+    validate_password_against(
+        password,
+        &crate::settings::PasswordComplexityPolicy::default(),
+    )
+}
+
+/// Checks a password against the effective password complexity settings.
+pub fn validate_password_against(
+    password: &str,
+    policy: &crate::settings::PasswordComplexityPolicy,
+) -> Result<(), DomainError> {
+    let length = u64::try_from(password.chars().count()).unwrap_or(u64::MAX);
+    let mut missing = Vec::new();
+    if length < policy.min_length {
+        missing.push(format!("at least {} characters", policy.min_length));
+    }
+    if policy.has_lowercase && !password.chars().any(char::is_lowercase) {
+        missing.push("a lower-case letter".to_owned());
+    }
+    if policy.has_uppercase && !password.chars().any(char::is_uppercase) {
+        missing.push("an upper-case letter".to_owned());
+    }
+    if policy.has_number && !password.chars().any(|c| c.is_ascii_digit()) {
+        missing.push("a digit".to_owned());
+    }
+    if policy.has_symbol
+        && !password
+            .chars()
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
+    {
+        missing.push("a symbol".to_owned());
+    }
+    if missing.is_empty() {
         Ok(())
     } else {
         Err(DomainError::invalid(
             "USER-0011",
-            "Password must have at least 8 characters, with lower- and upper-case letters, a digit and a symbol",
+            format!(
+                "The password does not meet the password complexity settings: it needs {}",
+                missing.join(", ")
+            ),
         ))
     }
 }

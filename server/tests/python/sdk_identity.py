@@ -283,6 +283,27 @@ def main():
         enum_name(org_pw.resource_owner_type) == "RESOURCE_OWNER_TYPE_ORG",
         f"override owner type {org_pw.resource_owner_type}",
     )
+    # The override is enforced: 11 characters are too few now, a symbol is no longer needed.
+    def human_with(username, password):
+        return UserServiceCreateUserRequest.from_dict(
+            {
+                "organizationId": org_id,
+                "username": username,
+                "human": {
+                    "profile": {"givenName": "Pat", "familyName": "Word"},
+                    "email": {"email": f"{username}@example.com", "isVerified": True},
+                    "password": {"password": {"password": password}},
+                },
+            }
+        )
+
+    expect_error(
+        lambda: zitadel.users.create_user(human_with(f"short-{run}", "Sh0rt-Pass!")),
+        400,
+        "a password shorter than the org's minimum",
+    )
+    policy_user = zitadel.users.create_user(human_with(f"nosymbol-{run}", "NoSymbolPass1234"))
+    check(policy_user.id, "a password without a symbol is fine for the org")
     still = zitadel.settings.get_password_complexity_settings(
         SettingsServiceGetPasswordComplexitySettingsRequest.from_dict({"ctx": {"instance": True}})
     ).settings
