@@ -189,3 +189,41 @@ async fn a_stock_confluent_avro_consumer_decodes_the_event_topic() {
     assert!(stdout.contains("\"name\": \"Avro Acme\""), "{stdout}");
     server.stop();
 }
+
+/// The identity core on the production path: ZITADEL's Python SDK against an API process whose
+/// reads come from Cassandra, fed by a separate relay and reader through Kafka.
+#[tokio::test]
+async fn the_official_python_sdk_drives_the_identity_core_across_split_roles() {
+    let python = required("CASTELLAN_TEST_PYTHON");
+    let deployment = Deployment::new().await;
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let api = deployment.start(dirs[0].path(), "api").await;
+    let relay = deployment.start(dirs[1].path(), "relay").await;
+    let reader = deployment.start(dirs[2].path(), "reader").await;
+    wait_until_usable(&api).await;
+    let (status, body) = api
+        .connect("AddOrganization", json!({"name": "Distributed SDK Inc"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let org_id = body["organizationId"].as_str().unwrap().to_owned();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_identity.py");
+    let output = tokio::process::Command::new(python)
+        .args([
+            script,
+            &format!("http://localhost:{}", api.port),
+            &api.token,
+            &org_id,
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the Python SDK flow failed in the distributed mode: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    drop(reader);
+    drop(relay);
+    api.stop();
+}
