@@ -100,7 +100,7 @@ fn every_schema_file_parses_and_the_embedded_table_matches_the_directory() {
         EventSchema::parse(file).unwrap_or_else(|e| panic!("{e}"));
     }
     let current = catalog::current().unwrap();
-    assert_eq!(current.len(), 42);
+    assert_eq!(current.len(), 44);
     assert!(!catalog::releases().unwrap().is_empty());
 
     fn walk(dir: &Path, found: &mut Vec<String>) {

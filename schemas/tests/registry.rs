@@ -52,20 +52,22 @@ const IDS: &[(u32, &str, u32)] = &[
     (26, "instance.TrustedDomainRemoved", 1),
     (27, "settings.DomainReset", 1),
     (28, "settings.DomainSet", 1),
-    (29, "settings.HostedLoginTranslationSet", 1),
-    (30, "settings.LabelReset", 1),
-    (31, "settings.LabelSet", 1),
-    (32, "settings.LockoutReset", 1),
-    (33, "settings.LockoutSet", 1),
-    (34, "settings.LoginReset", 1),
-    (35, "settings.LoginSet", 1),
-    (36, "settings.PasswordAgeReset", 1),
-    (37, "settings.PasswordAgeSet", 1),
-    (38, "settings.PasswordComplexityReset", 1),
-    (39, "settings.PasswordComplexitySet", 1),
-    (40, "settings.PrivacyReset", 1),
-    (41, "settings.PrivacySet", 1),
-    (42, "settings.SecuritySet", 1),
+    (29, "settings.FeaturesReset", 1),
+    (30, "settings.FeaturesSet", 1),
+    (31, "settings.HostedLoginTranslationSet", 1),
+    (32, "settings.LabelReset", 1),
+    (33, "settings.LabelSet", 1),
+    (34, "settings.LockoutReset", 1),
+    (35, "settings.LockoutSet", 1),
+    (36, "settings.LoginReset", 1),
+    (37, "settings.LoginSet", 1),
+    (38, "settings.PasswordAgeReset", 1),
+    (39, "settings.PasswordAgeSet", 1),
+    (40, "settings.PasswordComplexityReset", 1),
+    (41, "settings.PasswordComplexitySet", 1),
+    (42, "settings.PrivacyReset", 1),
+    (43, "settings.PrivacySet", 1),
+    (44, "settings.SecuritySet", 1),
 ];
 
 /// How many subjects release v1 holds (the first ids).
@@ -81,7 +83,7 @@ fn subjects_follow_the_topic_record_name_strategy() {
     assert_eq!(catalog.topic(), "castellan.events");
     assert_eq!(catalog.releases(), ["v1"]);
     let subjects = catalog.subjects();
-    assert_eq!(subjects.len(), 42);
+    assert_eq!(subjects.len(), 44);
     let names: Vec<&str> = subjects.iter().map(|s| s.name()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -152,7 +154,7 @@ fn embedded_ids_are_pinned_and_the_same_in_every_process() {
     assert_eq!(fingerprints(&registry), fingerprints(&again));
 
     let ids = registry.ids();
-    assert_eq!(ids.len(), 42);
+    assert_eq!(ids.len(), 44);
     assert_eq!(ids.id("org.added"), Some(5));
     assert_eq!(ids.id("user.human.added"), Some(19));
     assert_eq!(registry.id(&format!("{PREFIX}org.Added"), 1), Some(5));
@@ -327,7 +329,7 @@ fn the_rest_api_answers_like_confluents() {
 
     let subjects = registry.get_subjects();
     assert_eq!(subjects.status, 200);
-    assert_eq!(subjects.body.as_array().unwrap().len(), 42);
+    assert_eq!(subjects.body.as_array().unwrap().len(), 44);
     assert_eq!(subjects.body[0], json!(format!("{PREFIX}instance.Added")));
 
     assert_eq!(
@@ -458,7 +460,7 @@ async fn the_embedded_registry_registers_and_decodes_through_the_trait() {
     let registry: Arc<dyn SchemaRegistry> = Arc::new(registry());
     let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
     let ids = registry.register(&catalog).await.unwrap();
-    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 42);
+    assert_eq!(ids.iter().map(|(_, id)| id).collect::<Vec<_>>().len(), 44);
     for (event, _) in common::all_samples() {
         let bytes = ids.encode(&event).unwrap();
         assert_eq!(
@@ -618,7 +620,7 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     let catalog = SchemaCatalog::new(DEFAULT_TOPIC).unwrap();
 
     let ids = client.register(&catalog).await.unwrap();
-    assert_eq!(ids.len(), 42);
+    assert_eq!(ids.len(), 44);
     // The registry's ids, not the embedded ones.
     assert_eq!(ids.id("instance.added"), Some(100));
     let mut assigned: Vec<u32> = ids.iter().map(|(_, id)| id).collect();
@@ -627,7 +629,7 @@ async fn the_confluent_client_registers_every_subject_and_learns_the_ids() {
     {
         let fake = fake.lock().unwrap();
         let posts: Vec<_> = fake.requests.iter().filter(|r| r.0 == "POST").collect();
-        assert_eq!(posts.len(), 42);
+        assert_eq!(posts.len(), 44);
         let (_, _, content_type, body) = posts
             .iter()
             .find(|post| post.1 == format!("/subjects/{PREFIX}org.Added/versions"))

@@ -6,9 +6,9 @@ use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::{DomainValidationType, OrgEvent};
 use castellan_core::settings::{
-    DomainPolicy, LabelPolicy, LockoutPolicy, LoginPolicy, PasskeysType, PasswordAgePolicy,
-    PasswordComplexityPolicy, PrivacyPolicy, SecondFactor, SecurityPolicy, SettingsEvent,
-    ThemeMode,
+    DomainPolicy, Features, ImprovedPerformance, LabelPolicy, LockoutPolicy, LoginPolicy, LoginV2,
+    PasskeysType, PasswordAgePolicy, PasswordComplexityPolicy, PrivacyPolicy, SecondFactor,
+    SecurityPolicy, SettingsEvent, ThemeMode,
 };
 use castellan_core::user::{HumanProfile, UserEvent};
 use castellan_core::{Event, Position};
@@ -274,6 +274,21 @@ pub fn settings_samples() -> Vec<SettingsEvent> {
                 enable_impersonation: true,
             },
         },
+        SettingsEvent::FeaturesSet {
+            features: Features {
+                login_default_org: Some(true),
+                improved_performance: Some(vec![ImprovedPerformance::Project]),
+                login_v2: Some(LoginV2 {
+                    required: true,
+                    base_uri: "https://login.example.com".into(),
+                }),
+                ..Features::default()
+            },
+        },
+        SettingsEvent::FeaturesSet {
+            features: Features::default(),
+        },
+        SettingsEvent::FeaturesReset {},
         SettingsEvent::HostedLoginTranslationSet {
             locale: "de-CH".into(),
             translations: r#"{"login":{"title":"Grüezi"}}"#.into(),
@@ -300,6 +315,8 @@ pub fn settings_record(event: &SettingsEvent) -> &'static str {
         E::LabelSet { .. } => "castellan.events.settings.LabelSet",
         E::LabelReset {} => "castellan.events.settings.LabelReset",
         E::SecuritySet { .. } => "castellan.events.settings.SecuritySet",
+        E::FeaturesSet { .. } => "castellan.events.settings.FeaturesSet",
+        E::FeaturesReset {} => "castellan.events.settings.FeaturesReset",
         E::HostedLoginTranslationSet { .. } => {
             "castellan.events.settings.HostedLoginTranslationSet"
         }
