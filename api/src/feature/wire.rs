@@ -201,6 +201,7 @@ impl FeaturesResponse {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct GetFeaturesRequest {
+    #[serde(deserialize_with = "bool_or_text")]
     pub inheritance: bool,
     pub organization_id: String,
     pub user_id: String,
@@ -217,4 +218,16 @@ pub struct LevelRequest {
 #[serde(rename_all = "camelCase")]
 pub struct DetailsResponse {
     pub details: Details,
+}
+
+/// A bool, or its text as a REST query string carries it (`?inheritance=true`).
+fn bool_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Bool(b) => Ok(b),
+        serde_json::Value::String(s) if s == "true" => Ok(true),
+        serde_json::Value::String(s) if s == "false" => Ok(false),
+        other => Err(serde::de::Error::custom(format!(
+            "expected true or false, not {other}"
+        ))),
+    }
 }
