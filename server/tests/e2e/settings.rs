@@ -1,4 +1,8 @@
-//! End-to-end tests of the settings APIs: v2 SettingsService reads, admin/management v1 writes.
+//! End-to-end tests of the settings APIs: v2 SettingsService reads, admin/management v1 writes;
+//! InstanceService and FeatureService in the submodules.
+
+mod features;
+mod instance;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -8,12 +12,12 @@ use super::support::{LedgerProbe, Server};
 const SETTINGS: &str = "zitadel.settings.v2.SettingsService";
 const ADMIN: &str = "zitadel.admin.v1.AdminService";
 const MANAGEMENT: &str = "zitadel.management.v1.ManagementService";
-const INSTANCE: &str = "zitadel.instance.v2.InstanceService";
-const FEATURE: &str = "zitadel.feature.v2.FeatureService";
+pub(super) const INSTANCE: &str = "zitadel.instance.v2.InstanceService";
+pub(super) const FEATURE: &str = "zitadel.feature.v2.FeatureService";
 
 /// A call as the admin: Connect when `method` has no leading '/', else REST. `org` is sent as
 /// `x-zitadel-orgid`.
-async fn call(
+pub(super) async fn call(
     server: &Server,
     method: Method,
     path: &str,
@@ -24,7 +28,7 @@ async fn call(
 }
 
 /// [`call`] with the request's `Host` name.
-async fn call_host(
+pub(super) async fn call_host(
     server: &Server,
     host: &str,
     method: Method,
@@ -55,7 +59,7 @@ async fn call_host(
     )
 }
 
-async fn connect(
+pub(super) async fn connect(
     server: &Server,
     service: &str,
     method: &str,
@@ -78,7 +82,7 @@ async fn get(server: &Server, method: &str, ctx: Value) -> Value {
     body
 }
 
-async fn add_org(server: &Server, name: &str) -> String {
+pub(super) async fn add_org(server: &Server, name: &str) -> String {
     let (status, body) = server
         .connect("AddOrganization", json!({"name": name}))
         .await;
@@ -86,7 +90,7 @@ async fn add_org(server: &Server, name: &str) -> String {
     body["organizationId"].as_str().unwrap().to_owned()
 }
 
-fn code(answer: &(u16, Value)) -> (u16, Option<&str>) {
+pub(super) fn code(answer: &(u16, Value)) -> (u16, Option<&str>) {
     (answer.0, answer.1["code"].as_str())
 }
 
@@ -577,280 +581,4 @@ async fn bad_policy_input_is_refused_and_writes_nothing() {
     // The org still inherits the (built-in) value.
     let body = get(&server, "GetLockoutSettings", json!({"orgId": acme})).await;
     assert_eq!(body["settings"]["maxPasswordAttempts"], "0");
-}
-
-#[tokio::test]
-async fn custom_domains_route_requests_to_the_instance() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]).await;
-    let probe = LedgerProbe::open(dir.path()).await;
-    let instance = |method: &'static str, body: Value| {
-        let server = &server;
-        async move { connect(server, INSTANCE, method, body, None).await }
-    };
-    let via = |host: &'static str| {
-        let server = &server;
-        async move {
-            call_host(
-                server,
-                host,
-                Method::POST,
-                &format!("/{INSTANCE}/GetInstance"),
-                Some(json!({})),
-                None,
-            )
-            .await
-        }
-    };
-
-    let (status, body) = instance("GetInstance", json!({})).await;
-    assert_eq!(status, 200, "{body}");
-    let id = body["instance"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(body["instance"]["state"], "STATE_RUNNING");
-    assert_eq!(body["instance"]["customDomains"][0]["domain"], "localhost");
-    assert_eq!(body["instance"]["customDomains"][0]["generated"], true);
-    assert_eq!(body["instance"]["customDomains"][0]["primary"], true);
-
-    // Not routed before it is added.
-    assert_eq!(code(&via("id.acme.test").await), (404, Some("not_found")));
-    let answer = instance(
-        "AddCustomDomain",
-        json!({"instanceId": id, "customDomain": "ID.Acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    assert!(answer.1["creationDate"].is_string());
-    let (status, body) = via("id.acme.test").await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["instance"]["id"], id.as_str());
-    let (status, body) = instance("ListCustomDomains", json!({"pagination": {"asc": true}})).await;
-    assert_eq!(status, 200, "{body}");
-    let domains: Vec<&str> = body["domains"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["domain"].as_str().unwrap())
-        .collect();
-    assert_eq!(domains, ["id.acme.test", "localhost"]);
-    assert_eq!(body["pagination"]["totalResult"], "2");
-    let (_, body) = instance(
-        "ListCustomDomains",
-        json!({"filters": [{"generatedFilter": false}]}),
-    )
-    .await;
-    assert_eq!(body["domains"].as_array().map(Vec::len), Some(1), "{body}");
-
-    // Bad input and conflicts write nothing.
-    let head = probe.head().await;
-    for (body, status, expected) in [
-        (
-            json!({"customDomain": "not a domain"}),
-            400,
-            "invalid_argument",
-        ),
-        (json!({"customDomain": "localhost"}), 409, "already_exists"),
-        (
-            json!({"instanceId": "other", "customDomain": "x.acme.test"}),
-            404,
-            "not_found",
-        ),
-    ] {
-        let answer = instance("AddCustomDomain", body.clone()).await;
-        assert_eq!(
-            code(&answer),
-            (status, Some(expected)),
-            "{body}: {}",
-            answer.1
-        );
-    }
-    let answer = instance("RemoveCustomDomain", json!({"customDomain": "localhost"})).await;
-    assert_eq!(
-        code(&answer),
-        (400, Some("failed_precondition")),
-        "{}",
-        answer.1
-    );
-    let answer = instance("DeleteInstance", json!({"instanceId": id})).await;
-    assert_eq!(
-        code(&answer),
-        (400, Some("failed_precondition")),
-        "{}",
-        answer.1
-    );
-    let answer = instance("UpdateInstance", json!({"instanceName": "  "})).await;
-    assert_eq!(
-        code(&answer),
-        (400, Some("invalid_argument")),
-        "{}",
-        answer.1
-    );
-    assert_eq!(probe.head().await, head, "a refused request wrote events");
-
-    // Removing it stops the routing.
-    let answer = instance(
-        "RemoveCustomDomain",
-        json!({"customDomain": "id.acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    assert_eq!(code(&via("id.acme.test").await), (404, Some("not_found")));
-    assert_eq!(via("localhost").await.0, 200);
-
-    // Rename, list, trusted domains.
-    let answer = instance("UpdateInstance", json!({"instanceName": "Renamed"})).await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (status, body) = instance("ListInstances", json!({})).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["instances"][0]["name"], "Renamed");
-    assert_eq!(body["pagination"]["totalResult"], "1");
-    let (_, body) = instance(
-        "ListInstances",
-        json!({"filters": [{"inIdsFilter": {"ids": ["other"]}}]}),
-    )
-    .await;
-    assert_eq!(body["instances"], json!([]), "{body}");
-    let answer = instance(
-        "AddTrustedDomain",
-        json!({"trustedDomain": "login.acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (_, body) = instance("ListTrustedDomains", json!({})).await;
-    assert_eq!(
-        body["trustedDomain"][0]["domain"], "login.acme.test",
-        "{body}"
-    );
-    let answer = instance(
-        "RemoveTrustedDomain",
-        json!({"trustedDomain": "login.acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (_, body) = instance("ListTrustedDomains", json!({})).await;
-    assert_eq!(body["trustedDomain"], json!([]), "{body}");
-}
-
-#[tokio::test]
-async fn instance_features_report_their_source() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]).await;
-    let probe = LedgerProbe::open(dir.path()).await;
-    let acme = add_org(&server, "Acme").await;
-    let feature = |method: &'static str, body: Value| {
-        let server = &server;
-        async move { connect(server, FEATURE, method, body, None).await }
-    };
-
-    let (status, body) = feature("GetInstanceFeatures", json!({"inheritance": true})).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body["loginDefaultOrg"],
-        json!({"enabled": false, "source": "SOURCE_SYSTEM"})
-    );
-    let (_, body) = feature("GetSystemFeatures", json!({})).await;
-    assert_eq!(body["userSchema"]["source"], "SOURCE_SYSTEM", "{body}");
-
-    // Bad input writes nothing.
-    let head = probe.head().await;
-    for (method, body, status, expected) in [
-        ("SetInstanceFeatures", json!({}), 400, "invalid_argument"),
-        (
-            "SetInstanceFeatures",
-            json!({"improvedPerformance": ["IMPROVED_PERFORMANCE_UNSPECIFIED"]}),
-            400,
-            "invalid_argument",
-        ),
-        (
-            "SetInstanceFeatures",
-            json!({"improvedPerformance": ["IMPROVED_PERFORMANCE_FASTER"]}),
-            400,
-            "invalid_argument",
-        ),
-        (
-            "SetInstanceFeatures",
-            json!({"loginV2": {"required": true, "baseUri": "ftp://login"}}),
-            400,
-            "invalid_argument",
-        ),
-        (
-            "SetSystemFeatures",
-            json!({"userSchema": true}),
-            403,
-            "permission_denied",
-        ),
-        (
-            "GetOrganizationFeatures",
-            json!({"organizationId": "no-such-org"}),
-            404,
-            "not_found",
-        ),
-        (
-            "GetUserFeatures",
-            json!({"userId": "no-such-user"}),
-            404,
-            "not_found",
-        ),
-    ] {
-        let answer = feature(method, body.clone()).await;
-        assert_eq!(
-            code(&answer),
-            (status, Some(expected)),
-            "{method} {body}: {}",
-            answer.1
-        );
-    }
-    assert_eq!(probe.head().await, head, "a refused request wrote events");
-
-    // Set over REST, read back with and without inheritance.
-    let (status, body) = call(
-        &server,
-        Method::PUT,
-        "/v2/features/instance",
-        Some(json!({"loginDefaultOrg": true,
-                    "loginV2": {"required": true, "baseUri": "https://login.acme.test"},
-                    "improvedPerformance": ["IMPROVED_PERFORMANCE_PROJECT"]})),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        &server,
-        Method::GET,
-        "/v2/features/instance?inheritance=true",
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body["loginDefaultOrg"],
-        json!({"enabled": true, "source": "SOURCE_INSTANCE"})
-    );
-    assert_eq!(body["loginV2"]["baseUri"], "https://login.acme.test");
-    assert_eq!(
-        body["improvedPerformance"]["executionPaths"],
-        json!(["IMPROVED_PERFORMANCE_PROJECT"])
-    );
-    assert_eq!(body["userSchema"]["source"], "SOURCE_SYSTEM");
-    let (_, body) = feature("GetInstanceFeatures", json!({})).await;
-    assert!(body.get("userSchema").is_none(), "{body}");
-    assert_eq!(body["loginDefaultOrg"]["enabled"], true);
-    // A second Set keeps the flags it does not name.
-    let answer = feature("SetInstanceFeatures", json!({"userSchema": true})).await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (_, body) = feature("GetInstanceFeatures", json!({})).await;
-    assert_eq!(body["userSchema"]["enabled"], true, "{body}");
-    assert_eq!(body["loginDefaultOrg"]["enabled"], true);
-
-    let answer = feature("ResetInstanceFeatures", json!({})).await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (_, body) = feature("GetInstanceFeatures", json!({"inheritance": true})).await;
-    assert_eq!(
-        body["loginDefaultOrg"],
-        json!({"enabled": false, "source": "SOURCE_SYSTEM"}),
-        "{body}"
-    );
-    let (status, body) = feature("GetOrganizationFeatures", json!({"organizationId": acme})).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["details"]["resourceOwner"], acme.as_str());
 }
