@@ -1,6 +1,7 @@
 //! End-to-end tests of the settings APIs: v2 SettingsService reads, admin/management v1 writes;
 //! InstanceService and FeatureService in the submodules.
 
+mod access;
 mod features;
 mod instance;
 
@@ -9,9 +10,9 @@ use serde_json::{Value, json};
 
 use super::support::{LedgerProbe, Server};
 
-const SETTINGS: &str = "zitadel.settings.v2.SettingsService";
-const ADMIN: &str = "zitadel.admin.v1.AdminService";
-const MANAGEMENT: &str = "zitadel.management.v1.ManagementService";
+pub(super) const SETTINGS: &str = "zitadel.settings.v2.SettingsService";
+pub(super) const ADMIN: &str = "zitadel.admin.v1.AdminService";
+pub(super) const MANAGEMENT: &str = "zitadel.management.v1.ManagementService";
 pub(super) const INSTANCE: &str = "zitadel.instance.v2.InstanceService";
 pub(super) const FEATURE: &str = "zitadel.feature.v2.FeatureService";
 
@@ -27,10 +28,34 @@ pub(super) async fn call(
     call_host(server, "localhost", method, path, body, org).await
 }
 
+/// [`call`] with another bearer token.
+pub(super) async fn call_as(
+    server: &Server,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    org: Option<&str>,
+) -> (u16, Value) {
+    send(server, "localhost", token, method, path, body, org).await
+}
+
 /// [`call`] with the request's `Host` name.
 pub(super) async fn call_host(
     server: &Server,
     host: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    org: Option<&str>,
+) -> (u16, Value) {
+    send(server, host, &server.token, method, path, body, org).await
+}
+
+async fn send(
+    server: &Server,
+    host: &str,
+    token: &str,
     method: Method,
     path: &str,
     body: Option<Value>,
@@ -41,7 +66,7 @@ pub(super) async fn call_host(
         .unwrap()
         .request(method, format!("http://127.0.0.1:{}{path}", server.port))
         .header("Host", format!("{host}:{}", server.port))
-        .header("Authorization", format!("Bearer {}", server.token));
+        .header("Authorization", format!("Bearer {token}"));
     if let Some(org) = org {
         request = request.header("x-zitadel-orgid", org);
     }
