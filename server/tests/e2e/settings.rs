@@ -189,6 +189,40 @@ async fn instance_defaults_org_overrides_and_reset() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["settings"]["minLength"], "12");
 
+    // The v1 reads: the org's effective policy, and the instance's default.
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        "/management/v1/policies/password/complexity",
+        None,
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["policy"]["minLength"], "12", "{body}");
+    assert_eq!(body["isDefault"], false);
+    let answer = connect(
+        &server,
+        ADMIN,
+        "GetPasswordComplexityPolicy",
+        json!({}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(answer.1["policy"]["minLength"], "10", "{}", answer.1);
+    let answer = connect(
+        &server,
+        MANAGEMENT,
+        "GetLoginPolicy",
+        json!({}),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(answer.1["isDefault"], true);
+    assert_eq!(answer.1["policy"]["passwordCheckLifetime"], "864000s");
+
     // Add twice: already exists. Update over REST.
     let again = connect(
         &server,
