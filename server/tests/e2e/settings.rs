@@ -449,18 +449,31 @@ async fn every_policy_kind_is_written_by_v1_and_read_by_v2() {
         body["translations"],
         json!({"login": {"title": "Willkommen bei Acme", "next": "Weiter"}})
     );
-    let (_, body) = connect(
+    let (_, body) = call(
         &server,
-        SETTINGS,
-        "GetHostedLoginTranslation",
-        json!({"locale": "de", "organizationId": acme, "ignoreInheritance": true}),
+        Method::GET,
+        &format!(
+            "/v2/settings/hosted_login_translation?locale=de&organizationId={acme}&ignoreInheritance=true"
+        ),
+        None,
         None,
     )
     .await;
     assert_eq!(
         body["translations"],
-        json!({"login": {"title": "Willkommen bei Acme"}})
+        json!({"login": {"title": "Willkommen bei Acme"}}),
+        "{body}"
     );
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        "/v2/settings/hosted_login_translation?locale=de&instance=true",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["translations"]["login"]["next"], "Weiter");
 }
 
 #[tokio::test]
