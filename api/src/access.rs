@@ -13,7 +13,8 @@
 
 use castellan_core::DomainError;
 use castellan_core::permission::Target;
-use castellan_readers::queries::owner::owner_of;
+use castellan_readers::queries::authorization::grant_to_org;
+use castellan_readers::queries::owner::{self, owner_of};
 
 use crate::auth::Caller;
 use crate::error::read_error;
@@ -42,6 +43,17 @@ pub enum Access {
     },
     /// The permission held anywhere; the handler narrows what it returns to where it is held.
     Anywhere(&'static str),
+    /// Administrator RPCs: the request's `resource` (ZITADEL's `ResourceType` oneof) names the
+    /// scope, and the permission depends on it: `instance` on the instance, `org` on the org in
+    /// `organizationId`, `project` on the project in `projectId` (found through its owner row),
+    /// `project_grant` on the grant of `projectGrant.projectId` to `projectGrant.organizationId`.
+    /// The resolved target carries the project and grant ids.
+    Administrator {
+        instance: &'static str,
+        org: &'static str,
+        project: &'static str,
+        project_grant: &'static str,
+    },
 }
 
 /// The value of a dotted JSON-name path in a normalized request.
@@ -114,6 +126,22 @@ pub async fn authorize(
                 Err(denied(permission))
             }
         }
+        Access::Administrator {
+            instance,
+            org,
+            project,
+            project_grant,
+        } => {
+            let scopes = AdministratorPermissions {
+                instance,
+                org,
+                project,
+                project_grant,
+            };
+            let target = administrator_target(state, caller, scopes, request).await?;
+            caller.target = target;
+            Ok(())
+        }
         Access::Resource {
             permission,
             kind,
@@ -140,6 +168,98 @@ pub async fn authorize(
                 Err(not_found())
             }
         }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct AdministratorPermissions {
+    instance: &'static str,
+    org: &'static str,
+    project: &'static str,
+    project_grant: &'static str,
+}
+
+/// Resolves and checks the scope of an administrator request (see [`Access::Administrator`]).
+async fn administrator_target(
+    state: &AppState,
+    caller: &Caller,
+    permissions: AdministratorPermissions,
+    request: &serde_json::Value,
+) -> Result<Option<Target>, DomainError> {
+    let principal = &caller.principal;
+    let resource = request.get("resource");
+    let instance = resource
+        .and_then(|r| r.get("instance"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let org = field(request, "resource.organizationId");
+    let project = field(request, "resource.projectId");
+    let grant = resource.and_then(|r| r.get("projectGrant")).is_some();
+    let chosen = [instance, org.is_some(), project.is_some(), grant]
+        .iter()
+        .filter(|set| **set)
+        .count();
+    if chosen != 1 {
+        return Err(DomainError::invalid(
+            "API-0040",
+            "resource must name exactly one of instance, organization_id, project_id and \
+             project_grant",
+        ));
+    }
+    if instance {
+        return if principal.has_instance_permission(permissions.instance) {
+            Ok(None)
+        } else {
+            Err(denied(permissions.instance))
+        };
+    }
+    if let Some(org_id) = org {
+        let target = Target::org(org_id);
+        return if principal.allows(permissions.org, &target) {
+            Ok(Some(target))
+        } else {
+            Err(denied(permissions.org))
+        };
+    }
+    let permission = if grant {
+        permissions.project_grant
+    } else {
+        permissions.project
+    };
+    if !principal.holds_anywhere(permission) {
+        return Err(denied(permission));
+    }
+    let project_id = match project {
+        Some(id) => id,
+        None => field(request, "resource.projectGrant.projectId").ok_or_else(|| {
+            DomainError::invalid("API-0011", "resource.project_grant.project_id is required")
+        })?,
+    };
+    let instance_id = caller.instance.id.as_str();
+    let not_found = |what: &str| DomainError::not_found("AUTHZ-0003", format!("{what} not found"));
+    let mut target = owner_of(state.store(), instance_id, owner::PROJECT, project_id)
+        .await
+        .map_err(read_error)?
+        .ok_or_else(|| not_found("project"))?;
+    if grant {
+        let granted_org =
+            field(request, "resource.projectGrant.organizationId").ok_or_else(|| {
+                DomainError::invalid(
+                    "API-0011",
+                    "resource.project_grant.organization_id is required",
+                )
+            })?;
+        let found = grant_to_org(state.store(), instance_id, project_id, granted_org)
+            .await
+            .map_err(read_error)?
+            .ok_or_else(|| not_found("project grant"))?;
+        target.project_grant_id = Some(found.id);
+    }
+    target.project_id = Some(project_id.to_owned());
+    if principal.allows(permission, &target) {
+        Ok(Some(target))
+    } else {
+        Err(not_found(if grant { "project grant" } else { "project" }))
     }
 }
 

@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use castellan_core::clock::Clock;
+use castellan_outbound::Outbound;
+use castellan_outbound::dns::TxtLookup;
 use castellan_readers::consistency::Consistency;
 use castellan_readers::store::ReadStore;
 use castellan_writer::Writer;
@@ -15,6 +17,24 @@ pub struct ApiConfig {
     pub validate_org_domains: bool,
     /// How long a command's response waits for the read model to include it.
     pub consistency_timeout: Duration,
+    /// How org domains are proven by the HTTP challenge.
+    pub domain_check: DomainCheck,
+}
+
+/// The HTTP challenge URL is `<scheme>://<domain>[:<port>]/.well-known/zitadel-challenge/<token>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainCheck {
+    pub http_scheme: String,
+    pub http_port: Option<u16>,
+}
+
+impl Default for DomainCheck {
+    fn default() -> Self {
+        Self {
+            http_scheme: "https".into(),
+            http_port: None,
+        }
+    }
 }
 
 impl Default for ApiConfig {
@@ -22,6 +42,7 @@ impl Default for ApiConfig {
         Self {
             validate_org_domains: false,
             consistency_timeout: Duration::from_secs(5),
+            domain_check: DomainCheck::default(),
         }
     }
 }
@@ -35,6 +56,10 @@ pub struct AppState {
     pub consistency: Arc<dyn Consistency>,
     pub clock: Arc<dyn Clock>,
     pub config: ApiConfig,
+    /// The one outbound HTTP client (SSRF-protected).
+    pub outbound: Outbound,
+    /// DNS TXT lookups for domain verification.
+    pub dns: TxtLookup,
 }
 
 impl AppState {

@@ -103,11 +103,21 @@ pub fn profile_of(path: &Path) -> String {
     }
 }
 
+/// What load an API run applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// AddOrganization at several concurrencies, then ListOrganizations.
+    Orgs,
+    /// ZITADEL's manipulate_user scenario: create → update → lock → delete a user.
+    ManipulateUser,
+}
+
 /// Starts the server (embedded SQLite, or PostgreSQL at `postgres_dsn`), loads it, stops it.
 pub async fn run(
     config: &ApiConfig,
     backend: &str,
     postgres_dsn: Option<&str>,
+    workload: Workload,
 ) -> Result<ServerRun> {
     let dir = tempfile::Builder::new()
         .prefix("castellan-bench-api-")
@@ -124,6 +134,17 @@ pub async fn run(
     let run_tag = format!("{:08x}", rand::random::<u32>());
     let mut results = Vec::new();
     let outcome: Result<()> = async {
+        if workload == Workload::ManipulateUser {
+            for concurrency in [1, 8, 32] {
+                let mut result =
+                    crate::manipulate_user::load(&server, concurrency, config.duration, &run_tag)
+                        .await?;
+                result.backend = backend.to_owned();
+                print_result(&result);
+                results.push(result);
+            }
+            return Ok(());
+        }
         // Not measured: opens connections and touches every code path once.
         let warm = load(
             &server,
@@ -179,7 +200,7 @@ pub async fn run(
     })
 }
 
-fn print_result(result: &ApiResult) {
+pub(crate) fn print_result(result: &ApiResult) {
     let mut latencies = result.latencies.clone();
     println!(
         "  {:<8} {:<18} c={:<3} {:>6} ok {:>4} errors in {:>6.2}s = {:>7} req/s, p50 {} ms, p95 {} ms, p99 {} ms {}",
@@ -310,7 +331,7 @@ async fn load(
     })
 }
 
-fn truncate(text: &str, max_chars: usize) -> String {
+pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
     let mut out: String = text.chars().take(max_chars).collect();
     if text.chars().count() > max_chars {
         out.push('…');
@@ -320,7 +341,7 @@ fn truncate(text: &str, max_chars: usize) -> String {
 
 /// Where and how to call the server.
 #[derive(Debug)]
-struct Target {
+pub(crate) struct Target {
     port: u16,
     token: String,
 }
@@ -334,15 +355,21 @@ impl Target {
         format!("localhost:{}", self.port)
     }
 
-    /// A Connect unary call as the admin: status and body.
-    async fn call(
+    /// A Connect unary call as the admin: status and body. `method` is an OrganizationService
+    /// method name or a full `<service>/<method>` path.
+    pub(crate) async fn call(
         &self,
         client: &reqwest::Client,
         method: &str,
         body: &Value,
     ) -> reqwest::Result<(u16, String)> {
+        let path = if method.contains('/') {
+            format!("/{method}")
+        } else {
+            format!("/{ORG_SERVICE}/{method}")
+        };
         let response = client
-            .post(self.url(&format!("/{ORG_SERVICE}/{method}")))
+            .post(self.url(&path))
             .header("Host", self.host())
             .header("Content-Type", "application/json")
             .header("Authorization", format!("Bearer {}", self.token))
@@ -356,12 +383,12 @@ impl Target {
 }
 
 /// A running `castellan start`; killed on drop if not stopped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     port: u16,
     ready_after: Duration,
-    client: reqwest::Client,
-    target: Arc<Target>,
+    pub(crate) client: reqwest::Client,
+    pub(crate) target: Arc<Target>,
 }
 
 impl Server {

@@ -4,6 +4,7 @@
 
 mod api;
 mod ledger;
+mod manipulate_user;
 mod pg;
 mod pipeline;
 mod report;
@@ -84,6 +85,9 @@ enum Scenario {
     Ledger,
     /// AddOrganization / ListOrganizations against the real `castellan` binary.
     Api,
+    /// ZITADEL's manipulate_user scenario (create → update → lock → delete a user through the
+    /// UserService), on the SQLite ledger and, with --postgres-url, on PostgreSQL.
+    ManipulateUser,
     /// Ledger and API (not the pipeline, which needs Kafka and Cassandra).
     All,
     /// The distributed pipeline: relay and reader throughput, end-to-end lag. Needs
@@ -123,7 +127,10 @@ async fn main() -> Result<()> {
         run_ledger(&cli, &tmp_base, &mut results).await;
     }
     if matches!(cli.scenario, Scenario::Api | Scenario::All) {
-        run_api(&cli, &tmp_base, &mut results).await;
+        run_api(&cli, &tmp_base, &mut results, api::Workload::Orgs).await;
+    }
+    if matches!(cli.scenario, Scenario::ManipulateUser | Scenario::All) {
+        run_api(&cli, &tmp_base, &mut results, api::Workload::ManipulateUser).await;
     }
     if cli.scenario == Scenario::Pipeline {
         run_pipeline(&cli, &tmp_base, &mut results).await;
@@ -181,7 +188,12 @@ async fn run_ledger(cli: &Cli, tmp_base: &std::path::Path, results: &mut report:
     }
 }
 
-async fn run_api(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::RunResults) {
+async fn run_api(
+    cli: &Cli,
+    tmp_base: &std::path::Path,
+    results: &mut report::RunResults,
+    workload: api::Workload,
+) {
     let (bin, profile) = match api::resolve_bin(cli.castellan_bin.clone()) {
         Ok(found) => found,
         Err(error) => return failed(results, "api", &error),
@@ -200,7 +212,7 @@ async fn run_api(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::Ru
         tmp_base: tmp_base.to_owned(),
     };
     println!("api: embedded SQLite");
-    match api::run(&config, "sqlite", None).await {
+    match api::run(&config, "sqlite", None, workload).await {
         Ok(run) => results.servers.push(run),
         Err(error) => failed(results, "api, sqlite", &error),
     }
@@ -208,7 +220,7 @@ async fn run_api(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::Ru
         let measured: Result<api::ServerRun> = async {
             let database = pg::FreshDatabase::create(url).await?;
             println!("api: postgres (database {})", database.name);
-            let measured = api::run(&config, "postgres", Some(&database.url)).await;
+            let measured = api::run(&config, "postgres", Some(&database.url), workload).await;
             let dropped = database.drop_now().await;
             let measured = measured?;
             dropped?;

@@ -24,6 +24,10 @@ pub enum InstanceEvent {
     DefaultOrgSet { org_id: String },
     #[serde(rename = "instance.member.added")]
     MemberAdded { user_id: String, roles: Vec<String> },
+    #[serde(rename = "instance.member.changed")]
+    MemberChanged { user_id: String, roles: Vec<String> },
+    #[serde(rename = "instance.member.removed")]
+    MemberRemoved { user_id: String },
     // Instance settings (InstanceService).
     #[serde(rename = "instance.changed")]
     Changed { name: String },
@@ -63,8 +67,12 @@ impl Aggregate for Instance {
                 }
             }
             InstanceEvent::DefaultOrgSet { org_id } => self.default_org_id = Some(org_id.clone()),
-            InstanceEvent::MemberAdded { user_id, roles } => {
+            InstanceEvent::MemberAdded { user_id, roles }
+            | InstanceEvent::MemberChanged { user_id, roles } => {
                 self.members.insert(user_id.clone(), roles.clone());
+            }
+            InstanceEvent::MemberRemoved { user_id } => {
+                self.members.remove(user_id);
             }
             InstanceEvent::Changed { name } => self.name.clone_from(name),
             InstanceEvent::DomainRemoved { domain } => self.domains.retain(|d| d != domain),
@@ -220,6 +228,78 @@ pub fn remove_trusted_domain(
         ));
     }
     Ok(Decision::of(InstanceEvent::TrustedDomainRemoved { domain }))
+}
+
+/// Whether some member still holds IAM_OWNER.
+fn keeps_an_owner(members: &crate::administrator::Members) -> bool {
+    members
+        .values()
+        .any(|roles| roles.iter().any(|r| r == crate::permission::IAM_OWNER))
+}
+
+fn last_owner() -> DomainError {
+    DomainError::precondition(
+        "INST-0011",
+        "The instance's last IAM_OWNER cannot be removed",
+    )
+}
+
+/// Makes a user an instance administrator.
+pub fn add_member(
+    state: &Instance,
+    user_id: &str,
+    roles: &[String],
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    let roles = crate::administrator::check_add(
+        &state.members,
+        user_id,
+        roles,
+        crate::permission::RoleScope::Instance,
+    )?;
+    Ok(Decision::of(InstanceEvent::MemberAdded {
+        user_id: user_id.to_owned(),
+        roles,
+    }))
+}
+
+/// Replaces an instance administrator's roles; refused when no IAM_OWNER would remain.
+pub fn change_member(
+    state: &Instance,
+    user_id: &str,
+    roles: &[String],
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    let roles = crate::administrator::check_change(
+        &state.members,
+        user_id,
+        roles,
+        crate::permission::RoleScope::Instance,
+    )?;
+    let after = crate::administrator::members_after(&state.members, user_id, Some(&roles));
+    if !keeps_an_owner(&after) {
+        return Err(last_owner());
+    }
+    Ok(Decision::of(InstanceEvent::MemberChanged {
+        user_id: user_id.to_owned(),
+        roles,
+    }))
+}
+
+/// Removes an instance administrator (nothing when the user is none); refused when no
+/// IAM_OWNER would remain, so an instance is never left without an owner.
+pub fn remove_member(
+    state: &Instance,
+    user_id: &str,
+) -> Result<Decision<InstanceEvent>, DomainError> {
+    if !crate::administrator::is_member(&state.members, user_id) {
+        return Ok(Decision::default());
+    }
+    let after = crate::administrator::members_after(&state.members, user_id, None);
+    if !keeps_an_owner(&after) {
+        return Err(last_owner());
+    }
+    Ok(Decision::of(InstanceEvent::MemberRemoved {
+        user_id: user_id.to_owned(),
+    }))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! Pure code only: no tokio, no sqlx, no axum. Time and ids are injected through [`clock::Clock`]
 //! and [`ids::IdGenerator`], so aggregates and projections are deterministic and replayable.
 
+pub mod administrator;
 pub mod authorization;
 pub mod clock;
 pub mod error;

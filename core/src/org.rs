@@ -70,6 +70,10 @@ pub enum OrgEvent {
     MetadataRemoved { key: String },
     #[serde(rename = "org.member.added")]
     MemberAdded { user_id: String, roles: Vec<String> },
+    #[serde(rename = "org.member.changed")]
+    MemberChanged { user_id: String, roles: Vec<String> },
+    #[serde(rename = "org.member.removed")]
+    MemberRemoved { user_id: String },
 }
 
 impl EventPayload for OrgEvent {
@@ -137,8 +141,12 @@ impl Aggregate for Org {
             OrgEvent::MetadataRemoved { key } => {
                 self.metadata.remove(key);
             }
-            OrgEvent::MemberAdded { user_id, roles } => {
+            OrgEvent::MemberAdded { user_id, roles }
+            | OrgEvent::MemberChanged { user_id, roles } => {
                 self.members.insert(user_id.clone(), roles.clone());
+            }
+            OrgEvent::MemberRemoved { user_id } => {
+                self.members.remove(user_id);
             }
         }
     }
@@ -498,6 +506,55 @@ pub fn remove_metadata(state: &Org, keys: &[String]) -> Result<Decision<OrgEvent
             .push(OrgEvent::MetadataRemoved { key: key.clone() });
     }
     Ok(decision)
+}
+
+/// Makes a user an administrator of the org.
+pub fn add_member(
+    state: &Org,
+    user_id: &str,
+    roles: &[String],
+) -> Result<Decision<OrgEvent>, DomainError> {
+    state.require_exists()?;
+    let roles = crate::administrator::check_add(
+        &state.members,
+        user_id,
+        roles,
+        crate::permission::RoleScope::Org,
+    )?;
+    Ok(Decision::of(OrgEvent::MemberAdded {
+        user_id: user_id.to_owned(),
+        roles,
+    }))
+}
+
+/// Replaces an org administrator's roles.
+pub fn change_member(
+    state: &Org,
+    user_id: &str,
+    roles: &[String],
+) -> Result<Decision<OrgEvent>, DomainError> {
+    state.require_exists()?;
+    let roles = crate::administrator::check_change(
+        &state.members,
+        user_id,
+        roles,
+        crate::permission::RoleScope::Org,
+    )?;
+    Ok(Decision::of(OrgEvent::MemberChanged {
+        user_id: user_id.to_owned(),
+        roles,
+    }))
+}
+
+/// Removes an org administrator (nothing when the user is none).
+pub fn remove_member(state: &Org, user_id: &str) -> Result<Decision<OrgEvent>, DomainError> {
+    state.require_exists()?;
+    if !crate::administrator::is_member(&state.members, user_id) {
+        return Ok(Decision::default());
+    }
+    Ok(Decision::of(OrgEvent::MemberRemoved {
+        user_id: user_id.to_owned(),
+    }))
 }
 
 #[cfg(test)]

@@ -24,3 +24,25 @@ pub const STREAM_PROGRESS: &str = "stream_progress";
 /// API authorizes by id (`org_id`, and `project_id` / `project_grant_id` where it hangs off one):
 /// the one lookup behind every permission check on a resource.
 pub const RESOURCE_OWNERS: &str = "resource_owners";
+/// partition: instance id · clustering: project id.
+pub const PROJECTS: &str = "projects";
+/// partition: (instance id, project id) · clustering: role key. Columns `key`, `display_name`,
+/// `group`.
+pub const PROJECT_ROLES: &str = "project_roles";
+/// partition: (instance id, project id) · clustering: grant id. Columns `granted_org_id`,
+/// `role_keys` (JSON array of strings), `state` ("active"/"inactive").
+pub const PROJECT_GRANTS: &str = "project_grants";
+/// partition: instance id · clustering: (project id, grant id). The grants of every project, for
+/// listing grants across projects; same columns as [`PROJECT_GRANTS`].
+pub const PROJECT_GRANTS_BY_INSTANCE: &str = "project_grants_by_instance";
+/// partition: (instance id, project id) · clustering: granted org id. Column `grant_id`.
+pub const PROJECT_GRANTS_BY_ORG: &str = "project_grants_by_org";
+/// partition: instance id · clustering: application id.
+pub const APPLICATIONS: &str = "applications";
+/// partition: instance id · clustering: client id. Columns `app_id`, `project_id`.
+pub const APPLICATION_CLIENT_IDS: &str = "application_client_ids";
+/// partition: instance id · clustering: key id. Application keys (public part only).
+pub const APPLICATION_KEYS: &str = "application_keys";
+/// partition: instance id · clustering: (lower-cased name, project id). Columns `id`, `org_id`,
+/// `name`: projects in name order.
+pub const PROJECTS_BY_NAME: &str = "projects_by_name";

@@ -100,7 +100,9 @@ fn every_schema_file_parses_and_the_embedded_table_matches_the_directory() {
         EventSchema::parse(file).unwrap_or_else(|e| panic!("{e}"));
     }
     let current = catalog::current().unwrap();
-    assert_eq!(current.len(), 44);
+    let current_files = files.iter().filter(|f| f.release.is_none()).count();
+    assert!(current_files > 22, "fewer schemas than release v1 had");
+    assert_eq!(current.len(), current_files, "one current schema per file");
     assert!(!catalog::releases().unwrap().is_empty());
 
     fn walk(dir: &Path, found: &mut Vec<String>) {

@@ -10,9 +10,12 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use castellan_core::administrator::AdministratorEvent;
+use castellan_core::authorization::AuthorizationEvent;
 use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::OrgEvent;
+use castellan_core::project::ProjectEvent;
 use castellan_core::settings::SettingsEvent;
 use castellan_core::user::UserEvent;
 use castellan_schemas::apache_avro::Schema;
@@ -56,6 +59,18 @@ fn decoded_events_decode_to_the_same_typed_values() {
         let back = round_trip(&stored(&sample, 3));
         assert_eq!(event::decode::<InstanceEvent>(&back).unwrap(), sample);
     }
+    for sample in project_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<ProjectEvent>(&back).unwrap(), sample);
+    }
+    for sample in authorization_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<AuthorizationEvent>(&back).unwrap(), sample);
+    }
+    for sample in administrator_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<AdministratorEvent>(&back).unwrap(), sample);
+    }
 }
 
 fn check_coverage<E: EventPayload>(sample_types: BTreeSet<String>) {
@@ -91,6 +106,9 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<UserEvent>(types(&user_samples()));
     check_coverage::<InstanceEvent>(types(&instance_samples()));
     check_coverage::<SettingsEvent>(types(&settings_samples()));
+    check_coverage::<ProjectEvent>(types(&project_samples()));
+    check_coverage::<AuthorizationEvent>(types(&authorization_samples()));
+    check_coverage::<AdministratorEvent>(types(&administrator_samples()));
     let aggregates: BTreeSet<&str> = catalog::current()
         .unwrap()
         .iter()
@@ -98,7 +116,15 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
         .collect();
     assert_eq!(
         aggregates,
-        BTreeSet::from(["instance", "org", "settings", "user"]),
+        BTreeSet::from([
+            "administrator",
+            "authorization",
+            "instance",
+            "org",
+            "project",
+            "settings",
+            "user"
+        ]),
         "a schema of an aggregate without tests"
     );
 }

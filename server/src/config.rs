@@ -24,6 +24,8 @@ pub struct Config {
     pub kafka: KafkaConfig,
     pub cassandra: CassandraConfig,
     pub schema_registry: SchemaRegistryConfig,
+    pub outbound: crate::outbound_config::OutboundSettings,
+    pub domain_verification: crate::outbound_config::DomainVerificationSettings,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -166,6 +168,8 @@ impl Default for Config {
             kafka: KafkaConfig::default(),
             cassandra: CassandraConfig::default(),
             schema_registry: SchemaRegistryConfig::default(),
+            outbound: Default::default(),
+            domain_verification: Default::default(),
         }
     }
 }
@@ -343,6 +347,16 @@ impl Config {
                     .ok_or_else(|| invalid("a positive number"))?
             }
             "SCHEMAREGISTRY_URL" => self.schema_registry.url = value,
+            _ if key.starts_with("OUTBOUND_") || key.starts_with("DOMAINVERIFICATION_") => {
+                let set = self
+                    .outbound
+                    .set_env(key, &value)
+                    .or_else(|| self.domain_verification.set_env(key, &value));
+                match set {
+                    Some(result) => result.map_err(invalid)?,
+                    None => return Err(ConfigError::UnknownEnv(name.to_owned())),
+                }
+            }
             // Variables of the test harness and the infra scripts share the prefix.
             _ if key.starts_with("TEST_")
                 || key.starts_with("PG_")

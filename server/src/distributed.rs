@@ -161,7 +161,8 @@ pub async fn spawn_workers(
 }
 
 /// The API's state in the distributed mode.
-pub fn app_state(config: &Config, parts: &Parts) -> (AppState, Arc<Writer>) {
+pub fn app_state(config: &Config, parts: &Parts) -> Result<(AppState, Arc<Writer>), ServerError> {
+    let outbound = crate::outbound_config::outbound_parts(config).map_err(ServerError::Config)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let writer = Arc::new(Writer::new(
         parts.ledger.clone(),
@@ -180,9 +181,12 @@ pub fn app_state(config: &Config, parts: &Parts) -> (AppState, Arc<Writer>) {
             validate_org_domains: config.domain_policy.validate_org_domains,
             // Long enough to ride out a reader's crash (session timeout 6 s + rebalance).
             consistency_timeout: Duration::from_secs(15),
+            domain_check: outbound.domain_check,
         },
+        outbound: outbound.outbound,
+        dns: outbound.dns,
     };
-    (app, writer)
+    Ok((app, writer))
 }
 
 /// API processes generate ids concurrently: each picks a node number (10 bits) at random, so two

@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod distributed;
 pub mod http;
+pub mod outbound_config;
 pub mod storage;
 
 use std::sync::Arc;
@@ -106,7 +107,7 @@ async fn start_distributed(
     let parts = distributed::connect(&config).await?;
     let workers = distributed::spawn_workers(&config, &parts, &shutdown).await?;
     let app = if config.has_role("api") {
-        let (app, writer) = distributed::app_state(&config, &parts);
+        let (app, writer) = distributed::app_state(&config, &parts)?;
         bootstrap::ensure_first_instance(&writer, &config).await?;
         Some(app)
     } else {
@@ -147,6 +148,7 @@ async fn start_embedded(
     let projector_task = tokio::spawn(runtime.projector.clone().run(shutdown.clone()));
 
     let ready = Arc::new(AtomicBool::new(false));
+    let outbound = outbound_config::outbound_parts(&config).map_err(ServerError::Config)?;
     let app = AppState {
         writer: runtime.writer.clone(),
         store: runtime.projector.store().clone(),
@@ -154,8 +156,11 @@ async fn start_embedded(
         clock: runtime.clock.clone(),
         config: ApiConfig {
             validate_org_domains: config.domain_policy.validate_org_domains,
+            domain_check: outbound.domain_check,
             ..ApiConfig::default()
         },
+        outbound: outbound.outbound,
+        dns: outbound.dns,
     };
     let router = http::router(Some(app), None, ready.clone(), metrics);
     ready.store(true, Ordering::Release);

@@ -13,11 +13,13 @@ mod e2e {
 
     mod authorizations;
     mod distributed;
+    mod domains;
     mod embedded;
     mod errors;
     mod lifecycle;
     mod postgres;
     mod projects;
+    mod sdk;
     mod settings;
     mod users;
 }

@@ -2,7 +2,7 @@
 
 use castellan_core::org::{self, DomainValidationType as CoreValidation};
 
-use castellan_core::{DomainError, ErrorKind};
+use castellan_core::DomainError;
 use castellan_readers::queries::org as org_queries;
 use castellan_readers::queries::{Paging, applied_limit, paginate_page};
 use castellan_writer::commands::org::OnOrg;
@@ -10,8 +10,8 @@ use castellan_writer::secrets;
 
 use super::lifecycle::text_match;
 use super::wire::{
-    AddOrganizationDomainResponse, ChangeDateResponse, DeletionDateResponse, Domain,
-    DomainFieldName, DomainValidationType, GenerateOrganizationDomainValidationRequest,
+    AddOrganizationDomainResponse, DeletionDateResponse, Domain, DomainFieldName,
+    DomainValidationType, GenerateOrganizationDomainValidationRequest,
     GenerateOrganizationDomainValidationResponse, ListOrganizationDomainsRequest,
     ListOrganizationDomainsResponse, OrganizationDomainRequest, PaginationResponse,
 };
@@ -149,24 +149,8 @@ pub async fn generate_validation(
     )
     .await?;
     let url = match kind {
-        CoreValidation::Http => format!("https://{domain}/.well-known/zitadel-challenge/{token}"),
+        CoreValidation::Http => super::verification::challenge_url(&state, &domain, &token),
         CoreValidation::Dns => format!("_zitadel-challenge.{domain}"),
     };
     Ok(GenerateOrganizationDomainValidationResponse { token, url })
-}
-
-/// Proving a domain needs an outbound HTTP or DNS lookup, which goes through the one
-/// SSRF-protected client that does not exist yet: refused honestly rather than faked.
-pub async fn verify_domain(
-    _state: AppState,
-    _caller: Caller,
-    request: OrganizationDomainRequest,
-) -> Result<ChangeDateResponse, DomainError> {
-    let _org_id = require_id(&request.organization_id, "organization_id")?;
-    Err(DomainError::new(
-        ErrorKind::Unimplemented,
-        "API-0032",
-        "Domain verification by HTTP or DNS is not available yet; with DomainPolicy.ValidateOrgDomains \
-         off (the default) added domains are verified at once",
-    ))
 }

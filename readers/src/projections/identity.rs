@@ -1,6 +1,7 @@
 //! Instances (by id and by domain), users, personal access tokens and memberships: what the API
 //! edge needs to find the instance and the caller.
 
+use castellan_core::administrator::AdministratorEvent;
 use castellan_core::event::decode;
 use castellan_core::instance::InstanceEvent;
 use castellan_core::org::OrgEvent;
@@ -11,25 +12,28 @@ use serde_json::json;
 use castellan_core::permission::Target;
 
 use super::{Projection, columns};
+use crate::queries::identity::MemberScope;
 use crate::queries::owner::{self, set_owner};
-use crate::store::{RowOp, key};
-use crate::tables::{INSTANCE_DOMAINS, INSTANCES, MEMBERS, PERSONAL_ACCESS_TOKENS, USERS};
+use crate::store::RowOp;
+use crate::tables::{INSTANCE_DOMAINS, INSTANCES, PERSONAL_ACCESS_TOKENS, USERS};
+
+#[path = "identity_members.rs"]
+mod members;
 
 pub struct IdentityProjection;
 
 impl Projection for IdentityProjection {
     fn name(&self) -> &'static str {
-        "identity_v2"
+        // v3: members are also listed by scope (`administrators`), rebuilt from the start.
+        "identity_v3"
     }
 
     fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
         let instance = event.instance_id.as_str();
-        let member = |user_id: &str, scope: &str, roles: &[String]| RowOp::Upsert {
-            table: MEMBERS,
-            partition: key(&[instance, user_id]),
-            clustering: scope.to_owned(),
-            columns: columns(&[("roles", json!(roles))]),
+        let member = |user_id: &str, scope: &MemberScope, roles: &[String], added: bool| {
+            members::set(event, user_id, scope, roles, added)
         };
+        let unmember = |user_id: &str, scope: &MemberScope| members::remove(event, user_id, scope);
         let ops = match event.aggregate_type.as_str() {
             castellan_core::instance::AGGREGATE_TYPE => match decode::<InstanceEvent>(event)? {
                 InstanceEvent::Added { name } => vec![RowOp::Upsert {
@@ -76,14 +80,33 @@ impl Projection for IdentityProjection {
                     clustering: String::new(),
                     columns: columns(&[("default_org_id", json!(org_id))]),
                 }],
-                InstanceEvent::MemberAdded { user_id, roles } => vec![member(&user_id, "", &roles)],
+                InstanceEvent::MemberAdded { user_id, roles } => {
+                    member(&user_id, &MemberScope::Instance, &roles, true)
+                }
+                InstanceEvent::MemberChanged { user_id, roles } => {
+                    member(&user_id, &MemberScope::Instance, &roles, false)
+                }
+                InstanceEvent::MemberRemoved { user_id } => {
+                    unmember(&user_id, &MemberScope::Instance)
+                }
             },
             castellan_core::org::AGGREGATE_TYPE => match decode::<OrgEvent>(event)? {
                 OrgEvent::MemberAdded { user_id, roles } => {
-                    vec![member(&user_id, &event.aggregate_id, &roles)]
+                    let scope = MemberScope::Org(event.aggregate_id.clone());
+                    member(&user_id, &scope, &roles, true)
+                }
+                OrgEvent::MemberChanged { user_id, roles } => {
+                    let scope = MemberScope::Org(event.aggregate_id.clone());
+                    member(&user_id, &scope, &roles, false)
+                }
+                OrgEvent::MemberRemoved { user_id } => {
+                    unmember(&user_id, &MemberScope::Org(event.aggregate_id.clone()))
                 }
                 _ => Vec::new(),
             },
+            castellan_core::administrator::AGGREGATE_TYPE => {
+                members::project_scoped(event, decode::<AdministratorEvent>(event)?)
+            }
             castellan_core::user::AGGREGATE_TYPE => {
                 let user_row = |pairs: &[(&str, serde_json::Value)]| RowOp::Upsert {
                     table: USERS,

@@ -127,7 +127,9 @@ impl Projection for OrgProjection {
                 },
                 org_row(columns(&[])),
             ],
-            OrgEvent::MemberAdded { .. } => vec![org_row(columns(&[]))],
+            OrgEvent::MemberAdded { .. }
+            | OrgEvent::MemberChanged { .. }
+            | OrgEvent::MemberRemoved { .. } => vec![org_row(columns(&[]))],
         };
         Ok(ops)
     }

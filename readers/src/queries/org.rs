@@ -2,7 +2,7 @@
 
 use castellan_core::clock::Timestamp;
 
-use super::{Page, Paging, TextMatch, int, paginate_page, text};
+use super::{Page, Paging, SCAN_PAGE, SortedWindow, TextMatch, int, text};
 use crate::store::{ReadError, ReadStore, key};
 use crate::tables::{INSTANCES, ORG_DOMAINS, ORG_METADATA, ORGS};
 
@@ -103,38 +103,51 @@ pub async fn list_orgs(
     } else {
         None
     };
-    let mut matched = Vec::new();
-    for row in store.scan(ORGS, instance_id).await? {
-        let org = to_view(&row.columns);
-        let domains = if needs_domains {
-            list_domains(store, instance_id, &org.id, "").await?
-        } else {
-            Vec::new()
-        };
-        let keep = filters.iter().all(|filter| match filter {
-            OrgFilter::Name(method, pattern) => method.matches(&org.name, pattern),
-            OrgFilter::Domain(method, pattern) => domains
-                .iter()
-                .any(|d| d.verified && method.matches(&d.domain, pattern)),
-            OrgFilter::State(state) => org.state == *state,
-            OrgFilter::Id(id) => &org.id == id,
-            OrgFilter::AnyOf(ids) => ids.contains(&org.id),
-            OrgFilter::Default => default_org.as_deref() == Some(org.id.as_str()),
-        });
-        if keep {
-            matched.push(org);
+    // Streamed page by page; only the requested window is kept (bounded by offset + limit).
+    let mut window = SortedWindow::new(paging);
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .scan_page(ORGS, instance_id, after.as_deref(), SCAN_PAGE)
+            .await?;
+        for row in &page.rows {
+            let org = to_view(&row.columns);
+            let keep = filters.iter().all(|filter| match filter {
+                OrgFilter::Name(method, pattern) => method.matches(&org.name, pattern),
+                // Checked below, only for orgs that pass the others.
+                OrgFilter::Domain(..) => true,
+                OrgFilter::State(state) => org.state == *state,
+                OrgFilter::Id(id) => &org.id == id,
+                OrgFilter::AnyOf(ids) => ids.contains(&org.id),
+                OrgFilter::Default => default_org.as_deref() == Some(org.id.as_str()),
+            });
+            if !keep {
+                continue;
+            }
+            if needs_domains {
+                let domains = list_domains(store, instance_id, &org.id, "").await?;
+                let domain_ok = filters.iter().all(|filter| match filter {
+                    OrgFilter::Domain(method, pattern) => domains
+                        .iter()
+                        .any(|d| d.verified && method.matches(&d.domain, pattern)),
+                    _ => true,
+                });
+                if !domain_ok {
+                    continue;
+                }
+            }
+            let key = match sort {
+                OrgSort::Unspecified => (String::new(), org.created, org.id.clone()),
+                OrgSort::Name => (org.name.to_lowercase(), Timestamp(0), org.id.clone()),
+            };
+            window.offer(key, org);
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
         }
     }
-    match sort {
-        // Creation order: ids are time-ordered, but sort explicitly to not depend on it.
-        OrgSort::Unspecified => matched.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id))),
-        OrgSort::Name => matched
-            .sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))),
-    }
-    if !paging.asc {
-        matched.reverse();
-    }
-    Ok(paginate_page(matched, paging))
+    Ok(window.finish())
 }
 
 /// The org's domains, optionally only those containing `contains`.

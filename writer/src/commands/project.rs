@@ -1,1 +1,0 @@
-//! Commands on project resources (issue #4).
