@@ -5,12 +5,14 @@
 //! policy) and, where an org may override it, a `reset` event (back to inheriting). A value
 //! resolves as ZITADEL does: built-in default ← instance default ← org override ([`effective`]).
 
+mod features;
 mod policies;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use features::*;
 pub use policies::*;
 
 use crate::error::DomainError;
@@ -53,6 +55,11 @@ pub enum SettingsEvent {
     #[serde(rename = "settings.security.set")]
     SecuritySet { policy: SecurityPolicy },
     /// `translations` is the JSON text of the translation object (a `google.protobuf.Struct`).
+    /// The instance's feature flags after a SetInstanceFeatures (every flag it has set).
+    #[serde(rename = "settings.features.set")]
+    FeaturesSet { features: Features },
+    #[serde(rename = "settings.features.reset")]
+    FeaturesReset {},
     #[serde(rename = "settings.hosted_login_translation.set")]
     HostedLoginTranslationSet {
         locale: String,
@@ -75,6 +82,7 @@ pub struct Settings {
     pub privacy: Option<PrivacyPolicy>,
     pub label: Option<LabelPolicy>,
     pub security: Option<SecurityPolicy>,
+    pub features: Option<Features>,
     pub translations: BTreeMap<String, String>,
 }
 
@@ -99,6 +107,8 @@ impl Aggregate for Settings {
             E::LabelSet { policy } => self.label = Some(policy.clone()),
             E::LabelReset {} => self.label = None,
             E::SecuritySet { policy } => self.security = Some(policy.clone()),
+            E::FeaturesSet { features } => self.features = Some(features.clone()),
+            E::FeaturesReset {} => self.features = None,
             E::HostedLoginTranslationSet {
                 locale,
                 translations,
@@ -176,6 +186,45 @@ stored_policy!(
     Some(SettingsEvent::LabelReset {})
 );
 stored_policy!(SecurityPolicy, security, SecuritySet, None);
+
+impl StoredPolicy for Features {
+    fn current(state: &Settings) -> Option<&Self> {
+        state.features.as_ref()
+    }
+    fn set_event(self) -> SettingsEvent {
+        SettingsEvent::FeaturesSet { features: self }
+    }
+    fn reset_event() -> Option<SettingsEvent> {
+        Some(SettingsEvent::FeaturesReset {})
+    }
+}
+
+/// SetInstanceFeatures: the flags the request sets replace the instance's, the others stay.
+pub fn set_features(
+    state: &Settings,
+    update: &Features,
+) -> Result<Decision<SettingsEvent>, DomainError> {
+    if update.is_empty() {
+        return Err(DomainError::invalid(
+            "SETTINGS-0021",
+            "set at least one feature flag",
+        ));
+    }
+    update.validate()?;
+    let current = state.features.clone().unwrap_or_default();
+    Ok(Decision::of(SettingsEvent::FeaturesSet {
+        features: current.merged(update),
+    }))
+}
+
+/// ResetInstanceFeatures: every flag inherits the system's again (nothing to do when none is set).
+pub fn reset_features(state: &Settings) -> Decision<SettingsEvent> {
+    if state.features.is_some() {
+        Decision::of(SettingsEvent::FeaturesReset {})
+    } else {
+        Decision::default()
+    }
+}
 
 /// Whose settings an aggregate holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,16 +4,21 @@
 //! (`POST/PUT/DELETE /management/v1/policies/…`, `policy.write` / `policy.delete`), with the org
 //! chosen by the `x-zitadel-orgid` header (default: the caller's org). Admin v1's org-level
 //! domain policy calls (`/admin/v1/orgs/{orgId}/policies/domain`) name the org in the path.
+//! `Get…Policy` reads answer the instance's default (admin, `iam.policy.read`) or the org's
+//! effective policy with `isDefault` (management, `policy.read`).
 //!
 //! Differences from ZITADEL: a label (branding) policy takes effect at once (ZITADEL keeps a
 //! preview until `ActivateCustomLabelPolicy`); asset uploads (logos, fonts) are not served.
 //! These v1 methods are not in the v2 coverage list.
 
 mod policies;
+mod reads;
 pub mod wire;
 
 use axum::Router;
-use castellan_core::permission::{IAM_POLICY_WRITE, POLICY_DELETE, POLICY_WRITE};
+use castellan_core::permission::{
+    IAM_POLICY_READ, IAM_POLICY_WRITE, POLICY_DELETE, POLICY_READ, POLICY_WRITE,
+};
 use castellan_core::settings::{
     DomainPolicy, LabelPolicy, LockoutPolicy, LoginPolicy, PasswordAgePolicy,
     PasswordComplexityPolicy, PrivacyPolicy,
@@ -51,7 +56,101 @@ const fn on_org(permission: &'static str) -> Access {
 
 const INSTANCE: Access = Access::Instance(IAM_POLICY_WRITE);
 
+const fn get(path: &'static str) -> Option<RestBinding> {
+    Some(RestBinding {
+        method: "GET",
+        path,
+        body: "",
+        success_code: 200,
+        repeated: &[],
+    })
+}
+
+/// `Get…Policy` of admin v1 (instance) and management v1 (org) for one kind.
+macro_rules! reads {
+    ($name:literal, $admin:literal, $management:literal, $policy:ty) => {
+        [
+            (
+                true,
+                rpc(
+                    concat!("Get", $name, "Policy"),
+                    get($admin),
+                    Access::Instance(IAM_POLICY_READ),
+                    reads::get_instance::<$policy>,
+                ),
+            ),
+            (
+                false,
+                rpc(
+                    concat!("Get", $name, "Policy"),
+                    get($management),
+                    on_org(POLICY_READ),
+                    reads::get_org::<$policy>,
+                ),
+            ),
+        ]
+    };
+}
+
+/// (admin?, rpc) for every v1 read.
+fn read_rpcs() -> Vec<(bool, Rpc)> {
+    [
+        reads!(
+            "Login",
+            "/admin/v1/policies/login",
+            "/management/v1/policies/login",
+            LoginPolicy
+        ),
+        reads!(
+            "PasswordComplexity",
+            "/admin/v1/policies/password/complexity",
+            "/management/v1/policies/password/complexity",
+            PasswordComplexityPolicy
+        ),
+        reads!(
+            "PasswordAge",
+            "/admin/v1/policies/password/age",
+            "/management/v1/policies/password/age",
+            PasswordAgePolicy
+        ),
+        reads!(
+            "Lockout",
+            "/admin/v1/policies/lockout",
+            "/management/v1/policies/lockout",
+            LockoutPolicy
+        ),
+        reads!(
+            "Domain",
+            "/admin/v1/policies/domain",
+            "/management/v1/policies/domain",
+            DomainPolicy
+        ),
+        reads!(
+            "Privacy",
+            "/admin/v1/policies/privacy",
+            "/management/v1/policies/privacy",
+            PrivacyPolicy
+        ),
+        reads!(
+            "Label",
+            "/admin/v1/policies/label",
+            "/management/v1/policies/label",
+            LabelPolicy
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 fn admin_rpcs() -> Vec<Rpc> {
+    let reads = read_rpcs()
+        .into_iter()
+        .filter_map(|(admin, rpc)| admin.then_some(rpc));
+    reads.chain(admin_writes()).collect()
+}
+
+fn admin_writes() -> Vec<Rpc> {
     vec![
         rpc(
             "UpdateLoginPolicy",
@@ -152,6 +251,13 @@ macro_rules! org_policy {
 }
 
 fn management_rpcs() -> Vec<Rpc> {
+    let reads = read_rpcs()
+        .into_iter()
+        .filter_map(|(admin, rpc)| (!admin).then_some(rpc));
+    reads.chain(management_writes()).collect()
+}
+
+fn management_writes() -> Vec<Rpc> {
     [
         org_policy!(
             "Login",

@@ -423,10 +423,29 @@ pub struct ActiveIdentityProvidersResponse {
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct GetHostedLoginTranslationRequest {
     pub locale: String,
+    #[serde(deserialize_with = "bool_or_text")]
     pub ignore_inheritance: bool,
+    #[serde(deserialize_with = "opt_bool_or_text")]
     pub system: Option<bool>,
+    #[serde(deserialize_with = "opt_bool_or_text")]
     pub instance: Option<bool>,
     pub organization_id: Option<String>,
+}
+
+/// A bool, or its text as a REST query string carries it (`?instance=true`).
+fn bool_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Bool(b) => Ok(b),
+        serde_json::Value::String(s) if s == "true" => Ok(true),
+        serde_json::Value::String(s) if s == "false" => Ok(false),
+        other => Err(serde::de::Error::custom(format!(
+            "expected true or false, not {other}"
+        ))),
+    }
+}
+
+fn opt_bool_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    bool_or_text(d).map(Some)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -188,3 +188,38 @@ fn translations_need_a_locale_and_an_object() {
     assert!(set_translation("de CH", &serde_json::json!({})).is_err());
     assert!(set_translation("en", &serde_json::json!([1])).is_err());
 }
+
+#[test]
+fn feature_flags_merge_and_reset() {
+    let state = Settings::default();
+    assert!(set_features(&state, &Features::default()).is_err());
+    let first = Features {
+        login_default_org: Some(true),
+        ..Features::default()
+    };
+    let state = applied(set_features(&state, &first).unwrap(), state);
+    let second = Features {
+        user_schema: Some(false),
+        login_v2: Some(LoginV2 {
+            required: true,
+            base_uri: "https://login.example.com".into(),
+        }),
+        ..Features::default()
+    };
+    let state = applied(set_features(&state, &second).unwrap(), state);
+    let features = state.features.clone().unwrap();
+    assert_eq!(features.login_default_org, Some(true));
+    assert_eq!(features.user_schema, Some(false));
+    assert!(features.login_v2.unwrap().required);
+    let bad = Features {
+        login_v2: Some(LoginV2 {
+            required: false,
+            base_uri: "javascript:alert(1)".into(),
+        }),
+        ..Features::default()
+    };
+    assert!(set_features(&state, &bad).is_err());
+    let state = applied(reset_features(&state), state);
+    assert_eq!(state.features, None);
+    assert!(reset_features(&state).events.is_empty());
+}

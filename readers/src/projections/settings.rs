@@ -125,6 +125,8 @@ impl Projection for SettingsProjection {
             E::PrivacySet { policy } => set(kind(&policy), v(&policy)),
             E::LabelSet { policy } => set(kind(&policy), v(&policy)),
             E::SecuritySet { policy } => set(kind(&policy), v(&policy)),
+            E::FeaturesSet { features } => set(kind(&features), v(&features)),
+            E::FeaturesReset {} => Ok(delete(settings::Features::KIND)),
             E::LoginReset {} => Ok(delete(LoginPolicy::KIND)),
             E::PasswordComplexityReset {} => Ok(delete(PasswordComplexityPolicy::KIND)),
             E::PasswordAgeReset {} => Ok(delete(PasswordAgePolicy::KIND)),

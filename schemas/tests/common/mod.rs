@@ -15,9 +15,9 @@ use castellan_core::project::{
     ApiConfig, AppConfig, OidcConfig, PrivateLabeling, ProjectEvent, ProjectSettings, SamlConfig,
 };
 use castellan_core::settings::{
-    DomainPolicy, LabelPolicy, LockoutPolicy, LoginPolicy, PasskeysType, PasswordAgePolicy,
-    PasswordComplexityPolicy, PrivacyPolicy, SecondFactor, SecurityPolicy, SettingsEvent,
-    ThemeMode,
+    DomainPolicy, Features, ImprovedPerformance, LabelPolicy, LockoutPolicy, LoginPolicy, LoginV2,
+    PasskeysType, PasswordAgePolicy, PasswordComplexityPolicy, PrivacyPolicy, SecondFactor,
+    SecurityPolicy, SettingsEvent, ThemeMode,
 };
 use castellan_core::user::{CodePurpose, HumanProfile, UserEvent};
 use castellan_core::{Event, Position};
@@ -391,6 +391,21 @@ pub fn settings_samples() -> Vec<SettingsEvent> {
                 enable_impersonation: true,
             },
         },
+        SettingsEvent::FeaturesSet {
+            features: Features {
+                login_default_org: Some(true),
+                improved_performance: Some(vec![ImprovedPerformance::Project]),
+                login_v2: Some(LoginV2 {
+                    required: true,
+                    base_uri: "https://login.example.com".into(),
+                }),
+                ..Features::default()
+            },
+        },
+        SettingsEvent::FeaturesSet {
+            features: Features::default(),
+        },
+        SettingsEvent::FeaturesReset {},
         SettingsEvent::HostedLoginTranslationSet {
             locale: "de-CH".into(),
             translations: r#"{"login":{"title":"Grüezi"}}"#.into(),
@@ -417,6 +432,8 @@ pub fn settings_record(event: &SettingsEvent) -> &'static str {
         E::LabelSet { .. } => "castellan.events.settings.LabelSet",
         E::LabelReset {} => "castellan.events.settings.LabelReset",
         E::SecuritySet { .. } => "castellan.events.settings.SecuritySet",
+        E::FeaturesSet { .. } => "castellan.events.settings.FeaturesSet",
+        E::FeaturesReset {} => "castellan.events.settings.FeaturesReset",
         E::HostedLoginTranslationSet { .. } => {
             "castellan.events.settings.HostedLoginTranslationSet"
         }

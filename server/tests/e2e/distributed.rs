@@ -227,3 +227,65 @@ async fn the_official_python_sdk_drives_the_identity_core_across_split_roles() {
     drop(relay);
     api.stop();
 }
+
+/// Settings events travel the Avro relay and land in Cassandra like every other event.
+#[tokio::test]
+async fn settings_flow_through_the_relay_into_cassandra() {
+    use super::settings::{ADMIN, MANAGEMENT, SETTINGS, add_org, connect};
+    let deployment = Deployment::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = deployment.start(dir.path(), "api,relay,reader").await;
+    wait_until_usable(&server).await;
+    let acme = add_org(&server, "Acme").await;
+    let answer = connect(
+        &server,
+        ADMIN,
+        "UpdateLockoutPolicy",
+        json!({"maxPasswordAttempts": 5}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let answer = connect(
+        &server,
+        MANAGEMENT,
+        "AddCustomLockoutPolicy",
+        json!({"maxPasswordAttempts": 2}),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let lockout = |ctx: serde_json::Value| {
+        let server = &server;
+        async move {
+            let (status, body) = connect(
+                server,
+                SETTINGS,
+                "GetLockoutSettings",
+                json!({"ctx": ctx}),
+                None,
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body["settings"]["maxPasswordAttempts"].clone()
+        }
+    };
+    assert_eq!(lockout(json!({"orgId": acme})).await, "2");
+    assert_eq!(lockout(json!({"instance": true})).await, "5");
+    let server = server.restart().await;
+    wait_until_usable(&server).await;
+    let (status, body) = connect(
+        &server,
+        SETTINGS,
+        "GetLockoutSettings",
+        json!({"ctx": {"orgId": acme}}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["settings"]["resourceOwnerType"],
+        "RESOURCE_OWNER_TYPE_ORG"
+    );
+    server.stop();
+}

@@ -1,18 +1,24 @@
-//! End-to-end tests of the settings APIs: v2 SettingsService reads, admin/management v1 writes.
+//! End-to-end tests of the settings APIs: v2 SettingsService reads, admin/management v1 writes;
+//! InstanceService and FeatureService in the submodules.
+
+mod access;
+mod features;
+mod instance;
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::support::{LedgerProbe, Server};
 
-const SETTINGS: &str = "zitadel.settings.v2.SettingsService";
-const ADMIN: &str = "zitadel.admin.v1.AdminService";
-const MANAGEMENT: &str = "zitadel.management.v1.ManagementService";
-const INSTANCE: &str = "zitadel.instance.v2.InstanceService";
+pub(super) const SETTINGS: &str = "zitadel.settings.v2.SettingsService";
+pub(super) const ADMIN: &str = "zitadel.admin.v1.AdminService";
+pub(super) const MANAGEMENT: &str = "zitadel.management.v1.ManagementService";
+pub(super) const INSTANCE: &str = "zitadel.instance.v2.InstanceService";
+pub(super) const FEATURE: &str = "zitadel.feature.v2.FeatureService";
 
 /// A call as the admin: Connect when `method` has no leading '/', else REST. `org` is sent as
 /// `x-zitadel-orgid`.
-async fn call(
+pub(super) async fn call(
     server: &Server,
     method: Method,
     path: &str,
@@ -22,10 +28,34 @@ async fn call(
     call_host(server, "localhost", method, path, body, org).await
 }
 
+/// [`call`] with another bearer token.
+pub(super) async fn call_as(
+    server: &Server,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    org: Option<&str>,
+) -> (u16, Value) {
+    send(server, "localhost", token, method, path, body, org).await
+}
+
 /// [`call`] with the request's `Host` name.
-async fn call_host(
+pub(super) async fn call_host(
     server: &Server,
     host: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    org: Option<&str>,
+) -> (u16, Value) {
+    send(server, host, &server.token, method, path, body, org).await
+}
+
+async fn send(
+    server: &Server,
+    host: &str,
+    token: &str,
     method: Method,
     path: &str,
     body: Option<Value>,
@@ -36,7 +66,7 @@ async fn call_host(
         .unwrap()
         .request(method, format!("http://127.0.0.1:{}{path}", server.port))
         .header("Host", format!("{host}:{}", server.port))
-        .header("Authorization", format!("Bearer {}", server.token));
+        .header("Authorization", format!("Bearer {token}"));
     if let Some(org) = org {
         request = request.header("x-zitadel-orgid", org);
     }
@@ -54,7 +84,7 @@ async fn call_host(
     )
 }
 
-async fn connect(
+pub(super) async fn connect(
     server: &Server,
     service: &str,
     method: &str,
@@ -77,7 +107,7 @@ async fn get(server: &Server, method: &str, ctx: Value) -> Value {
     body
 }
 
-async fn add_org(server: &Server, name: &str) -> String {
+pub(super) async fn add_org(server: &Server, name: &str) -> String {
     let (status, body) = server
         .connect("AddOrganization", json!({"name": name}))
         .await;
@@ -85,7 +115,7 @@ async fn add_org(server: &Server, name: &str) -> String {
     body["organizationId"].as_str().unwrap().to_owned()
 }
 
-fn code(answer: &(u16, Value)) -> (u16, Option<&str>) {
+pub(super) fn code(answer: &(u16, Value)) -> (u16, Option<&str>) {
     (answer.0, answer.1["code"].as_str())
 }
 
@@ -158,6 +188,40 @@ async fn instance_defaults_org_overrides_and_reset() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["settings"]["minLength"], "12");
+
+    // The v1 reads: the org's effective policy, and the instance's default.
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        "/management/v1/policies/password/complexity",
+        None,
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["policy"]["minLength"], "12", "{body}");
+    assert_eq!(body["isDefault"], false);
+    let answer = connect(
+        &server,
+        ADMIN,
+        "GetPasswordComplexityPolicy",
+        json!({}),
+        None,
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(answer.1["policy"]["minLength"], "10", "{}", answer.1);
+    let answer = connect(
+        &server,
+        MANAGEMENT,
+        "GetLoginPolicy",
+        json!({}),
+        Some(&acme),
+    )
+    .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(answer.1["isDefault"], true);
+    assert_eq!(answer.1["policy"]["passwordCheckLifetime"], "864000s");
 
     // Add twice: already exists. Update over REST.
     let again = connect(
@@ -385,18 +449,31 @@ async fn every_policy_kind_is_written_by_v1_and_read_by_v2() {
         body["translations"],
         json!({"login": {"title": "Willkommen bei Acme", "next": "Weiter"}})
     );
-    let (_, body) = connect(
+    let (_, body) = call(
         &server,
-        SETTINGS,
-        "GetHostedLoginTranslation",
-        json!({"locale": "de", "organizationId": acme, "ignoreInheritance": true}),
+        Method::GET,
+        &format!(
+            "/v2/settings/hosted_login_translation?locale=de&organizationId={acme}&ignoreInheritance=true"
+        ),
+        None,
         None,
     )
     .await;
     assert_eq!(
         body["translations"],
-        json!({"login": {"title": "Willkommen bei Acme"}})
+        json!({"login": {"title": "Willkommen bei Acme"}}),
+        "{body}"
     );
+    let (status, body) = call(
+        &server,
+        Method::GET,
+        "/v2/settings/hosted_login_translation?locale=de&instance=true",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["translations"]["login"]["next"], "Weiter");
 }
 
 #[tokio::test]
@@ -576,155 +653,4 @@ async fn bad_policy_input_is_refused_and_writes_nothing() {
     // The org still inherits the (built-in) value.
     let body = get(&server, "GetLockoutSettings", json!({"orgId": acme})).await;
     assert_eq!(body["settings"]["maxPasswordAttempts"], "0");
-}
-
-#[tokio::test]
-async fn custom_domains_route_requests_to_the_instance() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[]).await;
-    let probe = LedgerProbe::open(dir.path()).await;
-    let instance = |method: &'static str, body: Value| {
-        let server = &server;
-        async move { connect(server, INSTANCE, method, body, None).await }
-    };
-    let via = |host: &'static str| {
-        let server = &server;
-        async move {
-            call_host(
-                server,
-                host,
-                Method::POST,
-                &format!("/{INSTANCE}/GetInstance"),
-                Some(json!({})),
-                None,
-            )
-            .await
-        }
-    };
-
-    let (status, body) = instance("GetInstance", json!({})).await;
-    assert_eq!(status, 200, "{body}");
-    let id = body["instance"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(body["instance"]["state"], "STATE_RUNNING");
-    assert_eq!(body["instance"]["customDomains"][0]["domain"], "localhost");
-    assert_eq!(body["instance"]["customDomains"][0]["generated"], true);
-    assert_eq!(body["instance"]["customDomains"][0]["primary"], true);
-
-    // Not routed before it is added.
-    assert_eq!(code(&via("id.acme.test").await), (404, Some("not_found")));
-    let answer = instance(
-        "AddCustomDomain",
-        json!({"instanceId": id, "customDomain": "ID.Acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    assert!(answer.1["creationDate"].is_string());
-    let (status, body) = via("id.acme.test").await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["instance"]["id"], id.as_str());
-    let (status, body) = instance("ListCustomDomains", json!({"pagination": {"asc": true}})).await;
-    assert_eq!(status, 200, "{body}");
-    let domains: Vec<&str> = body["domains"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["domain"].as_str().unwrap())
-        .collect();
-    assert_eq!(domains, ["id.acme.test", "localhost"]);
-    assert_eq!(body["pagination"]["totalResult"], "2");
-    let (_, body) = instance(
-        "ListCustomDomains",
-        json!({"filters": [{"generatedFilter": false}]}),
-    )
-    .await;
-    assert_eq!(body["domains"].as_array().map(Vec::len), Some(1), "{body}");
-
-    // Bad input and conflicts write nothing.
-    let head = probe.head().await;
-    for (body, status, expected) in [
-        (
-            json!({"customDomain": "not a domain"}),
-            400,
-            "invalid_argument",
-        ),
-        (json!({"customDomain": "localhost"}), 409, "already_exists"),
-        (
-            json!({"instanceId": "other", "customDomain": "x.acme.test"}),
-            404,
-            "not_found",
-        ),
-    ] {
-        let answer = instance("AddCustomDomain", body.clone()).await;
-        assert_eq!(
-            code(&answer),
-            (status, Some(expected)),
-            "{body}: {}",
-            answer.1
-        );
-    }
-    let answer = instance("RemoveCustomDomain", json!({"customDomain": "localhost"})).await;
-    assert_eq!(
-        code(&answer),
-        (400, Some("failed_precondition")),
-        "{}",
-        answer.1
-    );
-    let answer = instance("DeleteInstance", json!({"instanceId": id})).await;
-    assert_eq!(
-        code(&answer),
-        (400, Some("failed_precondition")),
-        "{}",
-        answer.1
-    );
-    let answer = instance("UpdateInstance", json!({"instanceName": "  "})).await;
-    assert_eq!(
-        code(&answer),
-        (400, Some("invalid_argument")),
-        "{}",
-        answer.1
-    );
-    assert_eq!(probe.head().await, head, "a refused request wrote events");
-
-    // Removing it stops the routing.
-    let answer = instance(
-        "RemoveCustomDomain",
-        json!({"customDomain": "id.acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    assert_eq!(code(&via("id.acme.test").await), (404, Some("not_found")));
-    assert_eq!(via("localhost").await.0, 200);
-
-    // Rename, list, trusted domains.
-    let answer = instance("UpdateInstance", json!({"instanceName": "Renamed"})).await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (status, body) = instance("ListInstances", json!({})).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["instances"][0]["name"], "Renamed");
-    assert_eq!(body["pagination"]["totalResult"], "1");
-    let (_, body) = instance(
-        "ListInstances",
-        json!({"filters": [{"inIdsFilter": {"ids": ["other"]}}]}),
-    )
-    .await;
-    assert_eq!(body["instances"], json!([]), "{body}");
-    let answer = instance(
-        "AddTrustedDomain",
-        json!({"trustedDomain": "login.acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (_, body) = instance("ListTrustedDomains", json!({})).await;
-    assert_eq!(
-        body["trustedDomain"][0]["domain"], "login.acme.test",
-        "{body}"
-    );
-    let answer = instance(
-        "RemoveTrustedDomain",
-        json!({"trustedDomain": "login.acme.test"}),
-    )
-    .await;
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    let (_, body) = instance("ListTrustedDomains", json!({})).await;
-    assert_eq!(body["trustedDomain"], json!([]), "{body}");
 }
