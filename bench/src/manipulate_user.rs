@@ -102,7 +102,9 @@ pub(crate) async fn load(
         errors += worker_errors;
         first_error = first_error.or(worker_error);
     }
-    let mut note = "iterations of create → update → lock → delete (4 requests each)".to_owned();
+    let mut note = "req/s and latencies are per iteration: create → update → lock → delete, 4 \
+                    requests each (ZITADEL's figure: 66 iterations/s, 6 vCPU, 600 VUs)"
+        .to_owned();
     if let Some(error) = first_error {
         note.push_str(&format!("; first error: {error}"));
     }
