@@ -18,14 +18,8 @@ pub const AUTHORIZATIONS: &str = "authorizations";
 pub const AUTHORIZATIONS_BY_USER: &str = "authorizations_by_user";
 /// partition: (instance id, project id) · clustering: authorization id (column `id` only).
 pub const AUTHORIZATIONS_BY_PROJECT: &str = "authorizations_by_project";
-/// The project projection's projects: partition instance id · clustering: project id; column
-/// `name`.
-pub const PROJECTS: &str = "projects";
-/// The project projection's roles: partition (instance id, project id) · clustering: role key.
-pub const PROJECT_ROLES: &str = "project_roles";
-/// The project projection's grants: partition (instance id, project id) · clustering: grant id;
-/// columns `granted_org_id`, `role_keys` (array), `state`.
-pub const PROJECT_GRANTS: &str = "project_grants";
+/// The project read model this module validates against (written by the project projection).
+pub use crate::tables::{PROJECT_GRANTS, PROJECT_ROLES, PROJECTS};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizationView {
