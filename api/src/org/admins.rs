@@ -1,6 +1,7 @@
 //! AddOrganization's `admins`: existing users, or humans created with the org.
 
-use castellan_core::user::{HumanProfile, NewHuman, validate_password};
+use castellan_core::settings::PasswordComplexityPolicy;
+use castellan_core::user::{HumanProfile, NewHuman, validate_password_against};
 use castellan_core::{DomainError, ErrorKind};
 use castellan_writer::commands::org::NewAdmin;
 use castellan_writer::secrets;
@@ -19,10 +20,13 @@ fn unsupported(what: &str) -> DomainError {
     )
 }
 
+/// `complexity`: the password complexity new human admins must meet (the instance's effective
+/// settings, since the org is being created).
 pub async fn new_admin(
     state: &AppState,
     admin: &Admin,
     org_id: &str,
+    complexity: &PasswordComplexityPolicy,
 ) -> Result<NewAdmin, DomainError> {
     match admin.user_type().map_err(oneof)? {
         Some(AdminUserType::UserId(user_id)) => Ok(NewAdmin::Existing {
@@ -34,7 +38,7 @@ pub async fn new_admin(
                 Some(id) => require_id(id, "admins.human.user_id")?,
                 None => state.writer.next_id(),
             };
-            let human = new_human(human, org_id).await?;
+            let human = new_human(human, org_id, complexity).await?;
             Ok(NewAdmin::Human {
                 user_id,
                 human,
@@ -48,7 +52,11 @@ pub async fn new_admin(
     }
 }
 
-async fn new_human(request: &AddHumanUserRequest, org_id: &str) -> Result<NewHuman, DomainError> {
+async fn new_human(
+    request: &AddHumanUserRequest,
+    org_id: &str,
+    complexity: &PasswordComplexityPolicy,
+) -> Result<NewHuman, DomainError> {
     if let Some(org) = request
         .organization
         .as_ref()
@@ -95,7 +103,7 @@ async fn new_human(request: &AddHumanUserRequest, org_id: &str) -> Result<NewHum
     let profile = request.profile.clone().unwrap_or_default();
     let (password_hash, password_change_required) = match request.password_type().map_err(oneof)? {
         Some(PasswordType::Password(password)) => {
-            validate_password(&password.password)?;
+            validate_password_against(&password.password, complexity)?;
             let plain = password.password.clone();
             let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&plain))
                 .await

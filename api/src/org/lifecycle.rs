@@ -31,9 +31,16 @@ pub async fn add_organization(
         Some(id) => require_id(id, "organization_id")?,
         None => state.writer.next_id(),
     };
+    // The org does not exist yet: its admins' passwords follow the instance's settings.
+    let complexity = castellan_readers::queries::settings::resolve::<
+        castellan_core::settings::PasswordComplexityPolicy,
+    >(state.store(), &caller.instance.id, None)
+    .await
+    .map_err(read_error)?
+    .policy;
     let mut admins = Vec::with_capacity(request.admins.len());
     for admin in &request.admins {
-        admins.push(new_admin(&state, admin, &org_id).await?);
+        admins.push(new_admin(&state, admin, &org_id, &complexity).await?);
     }
     let created_admins = admins
         .iter()

@@ -156,3 +156,41 @@ async fn custom_domains_route_requests_to_the_instance() {
     let (_, body) = instance("ListTrustedDomains", json!({})).await;
     assert_eq!(body["trustedDomain"], json!([]), "{body}");
 }
+
+/// A new org's human admins follow the instance's password complexity settings.
+#[tokio::test]
+async fn new_org_admins_follow_the_instance_password_complexity() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (status, body) = connect(
+        &server,
+        super::ADMIN,
+        "UpdatePasswordComplexityPolicy",
+        json!({"minLength": "14", "hasUppercase": true, "hasLowercase": true, "hasNumber": true}),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let org_with_admin = |name: &str, password: &str| {
+        json!({
+            "name": name,
+            "admins": [{"human": {
+                "username": format!("{}-admin", name.to_lowercase()),
+                "profile": {"givenName": "Ada", "familyName": "Admin"},
+                "email": {"email": format!("admin@{}.example.com", name.to_lowercase()), "isVerified": true},
+                "password": {"password": password}
+            }}]
+        })
+    };
+    // Meets ZITADEL's defaults (8 characters), not the instance's 14.
+    let (status, body) = server
+        .connect("AddOrganization", org_with_admin("Short", "Sh0rt-Pass!"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "invalid_argument");
+    assert!(!server.org_names().await.contains(&"Short".to_owned()));
+    let (status, body) = server
+        .connect("AddOrganization", org_with_admin("Long", "LongEnoughPass1"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
