@@ -124,6 +124,7 @@ const IDS: &[(u32, &str, u32)] = &[
     (97, "user.SecretSet", 1),
     (98, "user.Unlocked", 1),
     (99, "user.UsernameChanged", 1),
+    (100, "user.UsernameOrgScoped", 1),
 ];
 
 /// How many subjects release v1 holds (the first ids).

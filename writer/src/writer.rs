@@ -229,7 +229,9 @@ fn unique_violation(unique_type: &str) -> DomainError {
             "ORG-0022",
             "Domain is already verified by another organization",
         ),
-        castellan_core::user::UNIQUE_USERNAME => ("USER-0009", "Username is already taken"),
+        castellan_core::user::UNIQUE_USERNAME | castellan_core::user::UNIQUE_ORG_USERNAME => {
+            ("USER-0009", "Username is already taken")
+        }
         castellan_core::instance::UNIQUE_INSTANCE_DOMAIN => {
             ("INST-0003", "Instance domain is already taken")
         }

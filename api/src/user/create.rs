@@ -30,6 +30,22 @@ struct HumanSpec {
     phone: Option<PhoneInput>,
     password: Option<PasswordInput>,
     metadata: Vec<(String, String)>,
+    /// The org the username is unique within, when the domain settings make usernames unique
+    /// per org (`UserLoginMustBeDomain`); `None`: unique in the instance.
+    username_org: Option<String>,
+}
+
+/// Where a new user's username must be unique: in its org when the org's effective domain
+/// settings require login names with the org's domain, else in the whole instance.
+async fn username_scope(
+    state: &AppState,
+    instance_id: &str,
+    org_id: &str,
+) -> Result<Option<String>, DomainError> {
+    let policy = castellan_readers::queries::settings::domain(state.store(), instance_id, org_id)
+        .await
+        .map_err(crate::error::read_error)?;
+    Ok(policy.user_login_must_be_domain.then(|| org_id.to_owned()))
 }
 
 impl HumanSpec {
@@ -48,6 +64,9 @@ impl HumanSpec {
             password_change_required: false,
         };
         let mut decision = user::add_human(state, new)?;
+        if let Some(org) = &self.username_org {
+            decision = user::scope_username_to_org(decision, org);
+        }
         if let Some(code) = &self.email.code {
             decision = chain(state, decision, |s| code.decide(s, now))?;
         }
@@ -137,6 +156,7 @@ async fn human_spec(
         phone,
         password,
         metadata,
+        username_org: None,
     })
 }
 
@@ -157,13 +177,14 @@ pub async fn create_user(
     let id = chosen_id(&state, request.user_id.as_deref())?;
     match (&request.human, &request.machine) {
         (Some(human), None) => {
-            let spec = human_spec(
+            let mut spec = human_spec(
                 request.username.clone(),
                 human,
                 Vec::new(),
                 &password_rules(&state, &caller.instance.id, &org_id).await?,
             )
             .await?;
+            spec.username_org = username_scope(&state, &caller.instance.id, &org_id).await?;
             let command = CreateUser {
                 org_id,
                 user_id: id.clone(),
@@ -186,11 +207,16 @@ pub async fn create_user(
                 .unwrap_or_else(|| id.clone());
             let name = machine.name.clone().unwrap_or_default();
             let description = machine.description.clone().unwrap_or_default();
+            let scope = username_scope(&state, &caller.instance.id, &org_id).await?;
             let command = CreateUser {
                 org_id,
                 user_id: id.clone(),
                 decide: |s: &User, _now: Timestamp| {
-                    user::add_machine(s, &username, &name, &description)
+                    let decision = user::add_machine(s, &username, &name, &description)?;
+                    Ok(match &scope {
+                        Some(org) => user::scope_username_to_org(decision, org),
+                        None => decision,
+                    })
                 },
             };
             let committed = execute(&state, &caller, &command).await?;
@@ -262,13 +288,14 @@ pub async fn add_human_user(
         .iter()
         .map(|m| (m.key.clone(), B64.encode(&m.value)))
         .collect();
-    let spec = human_spec(
+    let mut spec = human_spec(
         request.username.clone(),
         &human,
         metadata,
         &password_rules(&state, &caller.instance.id, &org_id).await?,
     )
     .await?;
+    spec.username_org = username_scope(&state, &caller.instance.id, &org_id).await?;
     let command = CreateUser {
         org_id: org_id.clone(),
         user_id: id.clone(),

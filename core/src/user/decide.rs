@@ -175,6 +175,44 @@ pub fn add_machine_with(
     Ok(decision)
 }
 
+/// Makes a new user's username unique within `org_id` only (ZITADEL's `UserLoginMustBeDomain`:
+/// login names carry the org's domain, so the same username may exist in another org). Applied
+/// to the decision of [`add_human`] or [`add_machine`].
+pub fn scope_username_to_org(
+    mut decision: Decision<UserEvent>,
+    org_id: &str,
+) -> Decision<UserEvent> {
+    let mut scoped = Vec::with_capacity(decision.claims.len());
+    for claim in decision.claims.drain(..) {
+        if claim.unique_type == UNIQUE_USERNAME {
+            let (unique_type, value) = super::username_claim(Some(org_id), &claim.field);
+            scoped.push((unique_type, value));
+        } else {
+            scoped.push((claim.unique_type, claim.field));
+        }
+    }
+    for (unique_type, value) in scoped {
+        decision.claim(unique_type, &value);
+    }
+    let position = decision
+        .events
+        .iter()
+        .position(|e| {
+            matches!(
+                e,
+                UserEvent::HumanAdded { .. } | UserEvent::MachineAdded { .. }
+            )
+        })
+        .map_or(0, |i| i + 1);
+    decision.events.insert(
+        position,
+        UserEvent::UsernameOrgScoped {
+            org_id: org_id.to_owned(),
+        },
+    );
+    decision
+}
+
 fn validate_machine_name(name: &str) -> Result<String, DomainError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -199,8 +237,10 @@ pub fn change_username(state: &User, username: &str) -> Result<Decision<UserEven
         old_username: state.username.clone(),
     });
     if username.to_lowercase() != state.username.to_lowercase() {
-        decision.release(UNIQUE_USERNAME, &state.username);
-        decision.claim(UNIQUE_USERNAME, &username);
+        let (old_type, old_value) = state.username_claim(&state.username);
+        let (new_type, new_value) = state.username_claim(&username);
+        decision.release(old_type, &old_value);
+        decision.claim(new_type, &new_value);
     }
     Ok(decision)
 }
@@ -484,6 +524,7 @@ pub fn remove(state: &User) -> Result<Decision<UserEvent>, DomainError> {
     decision.events.push(UserEvent::Removed {
         username: state.username.clone(),
     });
-    decision.release(UNIQUE_USERNAME, &state.username);
+    let (unique_type, value) = state.username_claim(&state.username);
+    decision.release(unique_type, &value);
     Ok(decision)
 }

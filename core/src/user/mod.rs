@@ -27,6 +27,9 @@ pub const AGGREGATE_TYPE: &str = "user";
 /// Usernames are unique per instance (ZITADEL's default, `UserLoginMustBeDomain: false`); the
 /// ledger stores the claim lower-cased, so uniqueness is case-insensitive.
 pub const UNIQUE_USERNAME: &str = "username";
+/// Usernames unique per org only (domain settings `UserLoginMustBeDomain`): the claimed value is
+/// `<org id>:<username>`.
+pub const UNIQUE_ORG_USERNAME: &str = "org_username";
 pub const MAX_USERNAME_LEN: usize = 200;
 pub const MAX_METADATA_KEY_LEN: usize = 200;
 pub const MAX_METADATA_VALUE_LEN: usize = 500_000;
@@ -86,6 +89,10 @@ pub enum UserEvent {
         token_id: String,
         token_hash: String,
     },
+    /// The username is unique within its org only (the domain settings required login names
+    /// with the org's domain when the user was created); follows `user.*.added`.
+    #[serde(rename = "user.username.org.scoped")]
+    UsernameOrgScoped { org_id: String },
     #[serde(rename = "user.username.changed")]
     UsernameChanged {
         username: String,
@@ -209,6 +216,23 @@ pub struct User {
     pub tokens: BTreeMap<String, (String, Option<Timestamp>)>,
     /// Key id → expiration.
     pub keys: BTreeMap<String, Timestamp>,
+    /// Set when the username is unique within this org only (see [`UNIQUE_ORG_USERNAME`]).
+    pub username_org: Option<String>,
+}
+
+impl User {
+    /// The unique claim that holds `username` for this user: per org or per instance.
+    pub fn username_claim(&self, username: &str) -> (&'static str, String) {
+        username_claim(self.username_org.as_deref(), username)
+    }
+}
+
+/// The unique claim for `username`, scoped to `org` when usernames are unique per org.
+pub fn username_claim(org: Option<&str>, username: &str) -> (&'static str, String) {
+    match org {
+        Some(org) => (UNIQUE_ORG_USERNAME, format!("{org}:{username}")),
+        None => (UNIQUE_USERNAME, username.to_owned()),
+    }
 }
 
 impl Aggregate for User {
@@ -259,6 +283,7 @@ impl Aggregate for User {
                 self.tokens.remove(token_id);
             }
             UserEvent::UsernameChanged { username, .. } => self.username.clone_from(username),
+            UserEvent::UsernameOrgScoped { org_id } => self.username_org = Some(org_id.clone()),
             UserEvent::ProfileChanged { profile } => self.profile = profile.clone(),
             UserEvent::EmailChanged { email } => {
                 self.email.clone_from(email);

@@ -332,3 +332,37 @@ fn keys_belong_to_machines_and_expire_in_the_future() {
     let without = apply(&with_key, remove_key(&with_key, "k"));
     assert_eq!(remove_key(&without, "k").unwrap_err().code, "USER-0036");
 }
+
+#[test]
+fn org_scoped_usernames_claim_release_and_rename_within_their_org() {
+    let decision = scope_username_to_org(
+        add_human(&User::default(), human("ada", "ada@example.com")).unwrap(),
+        "org-1",
+    );
+    assert_eq!(decision.claims.len(), 1);
+    assert_eq!(decision.claims[0].unique_type, UNIQUE_ORG_USERNAME);
+    assert_eq!(decision.claims[0].field, "org-1:ada");
+    assert!(matches!(decision.events[0], UserEvent::HumanAdded { .. }));
+    assert_eq!(
+        decision.events[1],
+        UserEvent::UsernameOrgScoped {
+            org_id: "org-1".into()
+        }
+    );
+    let scoped = User::default().after(&decision);
+    assert_eq!(scoped.username_org.as_deref(), Some("org-1"));
+
+    let renamed = change_username(&scoped, "ada2").unwrap();
+    assert_eq!(renamed.releases[0].unique_type, UNIQUE_ORG_USERNAME);
+    assert_eq!(renamed.releases[0].field, "org-1:ada");
+    assert_eq!(renamed.claims[0].field, "org-1:ada2");
+
+    let removed = remove(&scoped).unwrap();
+    assert_eq!(removed.releases[0].unique_type, UNIQUE_ORG_USERNAME);
+    assert_eq!(removed.releases[0].field, "org-1:ada");
+
+    // Instance-scoped users keep the instance-wide claim.
+    let plain = remove(&ada()).unwrap();
+    assert_eq!(plain.releases[0].unique_type, UNIQUE_USERNAME);
+    assert_eq!(plain.releases[0].field, "ada");
+}

@@ -110,6 +110,8 @@ impl Projection for UserProjection {
             UserEvent::UsernameChanged { username, .. } => {
                 vec![user_row(&[("username", json!(username))])]
             }
+            // Uniqueness lives in the ledger; the read model has nothing to change.
+            UserEvent::UsernameOrgScoped { .. } => Vec::new(),
             UserEvent::ProfileChanged { profile } => vec![user_row(&[
                 ("given_name", json!(profile.given_name)),
                 ("family_name", json!(profile.family_name)),

@@ -161,6 +161,9 @@ pub fn user_samples() -> Vec<UserEvent> {
             token_id: "t-1".into(),
             token_hash: "00".into(),
         },
+        UserEvent::UsernameOrgScoped {
+            org_id: "o-1".into(),
+        },
         UserEvent::UsernameChanged {
             username: "lovelace".into(),
             old_username: "ada".into(),
@@ -244,6 +247,7 @@ pub fn user_record(event: &UserEvent) -> &'static str {
             "castellan.events.user.PersonalAccessTokenRemoved"
         }
         UserEvent::UsernameChanged { .. } => "castellan.events.user.UsernameChanged",
+        UserEvent::UsernameOrgScoped { .. } => "castellan.events.user.UsernameOrgScoped",
         UserEvent::ProfileChanged { .. } => "castellan.events.user.ProfileChanged",
         UserEvent::EmailChanged { .. } => "castellan.events.user.EmailChanged",
         UserEvent::EmailVerified {} => "castellan.events.user.EmailVerified",

@@ -7,6 +7,7 @@ use super::support::{LedgerProbe, Server};
 
 mod credentials;
 mod lists;
+mod login_names;
 
 const USER_SERVICE: &str = "zitadel.user.v2.UserService";
 
