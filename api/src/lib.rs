@@ -105,13 +105,7 @@ mod coverage_tests {
             } else {
                 " "
             };
-            let pending = if name == crate::org::wire::SERVICE && crate::org::PENDING.contains(&rpc)
-            {
-                " — routed, answers `unimplemented` (needs the SSRF-protected outbound client)"
-            } else {
-                ""
-            };
-            doc.push_str(&format!("- [{mark}] {rpc}{pending}\n"));
+            doc.push_str(&format!("- [{mark}] {rpc}\n"));
         }
         let path = root.join("docs/api-coverage.md");
         if std::env::var("CASTELLAN_UPDATE_COVERAGE").is_ok() {

@@ -81,6 +81,13 @@ where
     }
 }
 
+/// The Connect paths (`<service>/<Method>`, no leading slash) of a service's RPC table.
+pub fn method_paths(service: &str, rpcs: &[Rpc]) -> Vec<String> {
+    rpcs.iter()
+        .map(|rpc| format!("{service}/{}", rpc.name))
+        .collect()
+}
+
 /// Serves `rpcs` of `service` (e.g. `zitadel.org.v2.OrganizationService`).
 pub fn router(service: &'static str, rpcs: Vec<Rpc>) -> Router<AppState> {
     let rpcs: Arc<HashMap<&'static str, Rpc>> =

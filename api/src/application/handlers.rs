@@ -4,6 +4,7 @@ use castellan_core::DomainError;
 use castellan_core::permission::PROJECT_APP_READ;
 use castellan_core::project::app::{self as core_app, AppConfig};
 use castellan_core::project::{ApiConfig, OidcConfig, Project, SamlConfig};
+use castellan_readers::queries::TextMatch;
 use castellan_readers::queries::project::{self as queries, AppFilter};
 use castellan_writer::commands::project::OnProject;
 use castellan_writer::secrets::new_bearer_token;
@@ -18,7 +19,7 @@ use super::wire::{
 };
 use crate::auth::Caller;
 use crate::error::read_error;
-use crate::project::{one_filter, pagination, paging, text_match, visibility};
+use crate::project::{one_filter, pagination, paging, visibility};
 use crate::state::AppState;
 use crate::support::{committed_at, execute, require_id};
 
@@ -138,7 +139,10 @@ pub async fn list_applications(
             "an application filter must set exactly one filter",
         )?;
         if let Some(name) = &filter.name_filter {
-            filters.push(AppFilter::Name(text_match(name.method), name.name.clone()));
+            filters.push(AppFilter::Name(
+                TextMatch::from(name.method),
+                name.name.clone(),
+            ));
         }
         if let Some(project) = &filter.project_id_filter {
             filters.push(AppFilter::ProjectId(project.project_id.trim().to_owned()));

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::proto::duration::ProtoDuration;
 use crate::proto::json::{PaginationRequest, PaginationResponse, TextFilterMethod, proto_enum};
 use crate::proto::timestamp::ProtoTimestamp;
+pub use crate::proto::{ChangeDateResponse, DeletionDateResponse};
 
 proto_enum! {
     pub enum OidcResponseType = "zitadel.application.v2.OIDCResponseType" {
@@ -322,20 +323,6 @@ pub struct ListApplicationsRequest {
 pub struct ListApplicationsResponse {
     pub applications: Vec<Application>,
     pub pagination: PaginationResponse,
-}
-
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangeDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_date: Option<ProtoTimestamp>,
 }
 
 #[derive(Debug, Default, Serialize)]

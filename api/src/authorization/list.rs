@@ -18,22 +18,9 @@ use super::wire::{
 };
 use crate::auth::Caller;
 use crate::error::read_error;
-use crate::proto::json::{PaginationResponse, TextFilterMethod};
+use crate::proto::json::PaginationResponse;
 use crate::state::AppState;
 use crate::support::timestamp;
-
-pub(crate) fn text_match(method: TextFilterMethod) -> TextMatch {
-    match method {
-        TextFilterMethod::Equals => TextMatch::Equals,
-        TextFilterMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextFilterMethod::StartsWith => TextMatch::StartsWith,
-        TextFilterMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextFilterMethod::Contains => TextMatch::Contains,
-        TextFilterMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextFilterMethod::EndsWith => TextMatch::EndsWith,
-        TextFilterMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
-    }
-}
 
 fn unsupported(what: &str) -> DomainError {
     DomainError::new(
@@ -83,7 +70,7 @@ fn to_filter(filter: &AuthorizationsSearchFilter) -> Result<AuthorizationFilter,
     }
     if let Some(role) = &filter.role_key {
         return Ok(AuthorizationFilter::RoleKey(
-            text_match(role.method),
+            TextMatch::from(role.method),
             role.key.clone(),
         ));
     }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::proto::json::{PaginationRequest, PaginationResponse, TextFilterMethod, proto_enum};
 use crate::proto::timestamp::ProtoTimestamp;
+pub use crate::proto::{ChangeDateResponse, DeletionDateResponse};
 
 proto_enum! {
     /// Mirrors `zitadel.authorization.v2.State`.
@@ -57,20 +58,6 @@ pub struct UpdateAuthorizationRequest {
 #[serde(rename_all = "camelCase", default)]
 pub struct AuthorizationIdRequest {
     pub id: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangeDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_date: Option<ProtoTimestamp>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

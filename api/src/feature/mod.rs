@@ -138,8 +138,5 @@ pub fn router() -> Router<AppState> {
 
 /// The Connect paths this service implements.
 pub fn served_methods() -> Vec<String> {
-    rpcs()
-        .iter()
-        .map(|rpc| format!("{SERVICE}/{}", rpc.name))
-        .collect()
+    crate::rpc::method_paths(SERVICE, &rpcs())
 }

@@ -18,7 +18,7 @@ use super::wire::{
 };
 use crate::auth::Caller;
 use crate::error::read_error;
-use crate::proto::json::{PaginationRequest, PaginationResponse, TextQueryMethod};
+use crate::proto::json::{PaginationRequest, PaginationResponse};
 use crate::state::AppState;
 use crate::support::{committed_at, execute, timestamp};
 
@@ -37,19 +37,6 @@ fn paging(pagination: Option<PaginationRequest>) -> Paging {
         offset: p.offset,
         limit: p.limit,
         asc: p.asc,
-    }
-}
-
-fn text_match(method: TextQueryMethod) -> TextMatch {
-    match method {
-        TextQueryMethod::Equals => TextMatch::Equals,
-        TextQueryMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextQueryMethod::StartsWith => TextMatch::StartsWith,
-        TextQueryMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextQueryMethod::Contains => TextMatch::Contains,
-        TextQueryMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextQueryMethod::EndsWith => TextMatch::EndsWith,
-        TextQueryMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
     }
 }
 
@@ -179,6 +166,23 @@ pub async fn delete_instance(
     ))
 }
 
+/// Runs a decision on the caller's instance; the time of the change.
+async fn on_instance<F>(
+    state: &AppState,
+    caller: &Caller,
+    decide: F,
+) -> Result<Option<crate::proto::ProtoTimestamp>, DomainError>
+where
+    F: Fn(
+            &instance::Instance,
+        ) -> Result<castellan_core::event::Decision<instance::InstanceEvent>, DomainError>
+        + Send
+        + Sync,
+{
+    let committed = execute(state, caller, &OnInstance { decide }).await?;
+    Ok(committed_at(&committed))
+}
+
 pub async fn add_custom_domain(
     state: AppState,
     caller: Caller,
@@ -186,17 +190,9 @@ pub async fn add_custom_domain(
 ) -> Result<CreationDateResponse, DomainError> {
     own_instance(&caller, &request.instance_id)?;
     let domain = request.custom_domain;
-    let committed = execute(
-        &state,
-        &caller,
-        &OnInstance {
-            decide: |i: &instance::Instance| instance::add_custom_domain(i, &domain),
-        },
-    )
-    .await?;
-    Ok(CreationDateResponse {
-        creation_date: committed_at(&committed),
-    })
+    let creation_date =
+        on_instance(&state, &caller, |i| instance::add_custom_domain(i, &domain)).await?;
+    Ok(CreationDateResponse { creation_date })
 }
 
 pub async fn remove_custom_domain(
@@ -206,17 +202,11 @@ pub async fn remove_custom_domain(
 ) -> Result<DeletionDateResponse, DomainError> {
     own_instance(&caller, &request.instance_id)?;
     let domain = request.custom_domain;
-    let committed = execute(
-        &state,
-        &caller,
-        &OnInstance {
-            decide: |i: &instance::Instance| instance::remove_custom_domain(i, &domain),
-        },
-    )
-    .await?;
-    Ok(DeletionDateResponse {
-        deletion_date: committed_at(&committed),
+    let deletion_date = on_instance(&state, &caller, |i| {
+        instance::remove_custom_domain(i, &domain)
     })
+    .await?;
+    Ok(DeletionDateResponse { deletion_date })
 }
 
 pub async fn add_trusted_domain(
@@ -226,17 +216,11 @@ pub async fn add_trusted_domain(
 ) -> Result<CreationDateResponse, DomainError> {
     own_instance(&caller, &request.instance_id)?;
     let domain = request.trusted_domain;
-    let committed = execute(
-        &state,
-        &caller,
-        &OnInstance {
-            decide: |i: &instance::Instance| instance::add_trusted_domain(i, &domain),
-        },
-    )
-    .await?;
-    Ok(CreationDateResponse {
-        creation_date: committed_at(&committed),
+    let creation_date = on_instance(&state, &caller, |i| {
+        instance::add_trusted_domain(i, &domain)
     })
+    .await?;
+    Ok(CreationDateResponse { creation_date })
 }
 
 pub async fn remove_trusted_domain(
@@ -246,17 +230,11 @@ pub async fn remove_trusted_domain(
 ) -> Result<DeletionDateResponse, DomainError> {
     own_instance(&caller, &request.instance_id)?;
     let domain = request.trusted_domain;
-    let committed = execute(
-        &state,
-        &caller,
-        &OnInstance {
-            decide: |i: &instance::Instance| instance::remove_trusted_domain(i, &domain),
-        },
-    )
-    .await?;
-    Ok(DeletionDateResponse {
-        deletion_date: committed_at(&committed),
+    let deletion_date = on_instance(&state, &caller, |i| {
+        instance::remove_trusted_domain(i, &domain)
     })
+    .await?;
+    Ok(DeletionDateResponse { deletion_date })
 }
 
 /// The domain filters of a list request, checked once.
@@ -273,7 +251,7 @@ fn domain_filters(
             filter.primary_filter,
         ) {
             (Some(f), None, None) => {
-                let method = text_match(f.method);
+                let method = TextMatch::from(f.method);
                 checks.push(Box::new(move |v| method.matches(&v.domain, &f.domain)));
             }
             (None, Some(generated), None) => {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::proto::ProtoTimestamp;
 use crate::proto::json::{PaginationRequest, PaginationResponse, TextQueryMethod, proto_enum};
+pub use crate::proto::{ChangeDateResponse, CreationDateResponse, DeletionDateResponse};
 
 proto_enum! {
     /// Mirrors `zitadel.instance.v2.State`.
@@ -63,24 +64,6 @@ pub struct GetInstanceResponse {
 pub struct UpdateInstanceRequest {
     pub instance_id: String,
     pub instance_name: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangeDateResponse {
-    pub change_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreationDateResponse {
-    pub creation_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionDateResponse {
-    pub deletion_date: Option<ProtoTimestamp>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,6 +1,7 @@
 //! Organization domains: add, list, delete, and the HTTP/DNS validation flow.
 
 use castellan_core::org::{self, DomainValidationType as CoreValidation};
+use castellan_readers::queries::TextMatch;
 
 use castellan_core::DomainError;
 use castellan_readers::queries::org as org_queries;
@@ -8,7 +9,6 @@ use castellan_readers::queries::{Paging, applied_limit, paginate_page};
 use castellan_writer::commands::org::OnOrg;
 use castellan_writer::secrets;
 
-use super::lifecycle::text_match;
 use super::wire::{
     AddOrganizationDomainResponse, DeletionDateResponse, Domain, DomainFieldName,
     DomainValidationType, GenerateOrganizationDomainValidationRequest,
@@ -68,7 +68,7 @@ pub async fn list_domains(
     let mut filters = Vec::new();
     for filter in &request.filters {
         match filter.filter().map_err(oneof)? {
-            Some(query) => filters.push((text_match(query.method), query.domain.clone())),
+            Some(query) => filters.push((TextMatch::from(query.method), query.domain.clone())),
             None => {
                 return Err(DomainError::invalid(
                     "API-0030",

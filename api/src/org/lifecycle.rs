@@ -14,7 +14,7 @@ use super::wire::{
     AddOrganizationRequest, AddOrganizationResponse, ChangeDateResponse, CreatedAdmin,
     DeletionDateResponse, Details, ListDetails, ListOrganizationsRequest,
     ListOrganizationsResponse, Organization, OrganizationFieldName, OrganizationIdRequest,
-    OrganizationState, SearchQueryKind, TextQueryMethod, UpdateOrganizationRequest,
+    OrganizationState, SearchQueryKind, UpdateOrganizationRequest,
 };
 use crate::auth::Caller;
 use crate::error::read_error;
@@ -134,19 +134,6 @@ pub async fn delete_organization(
     })
 }
 
-pub fn text_match(method: TextQueryMethod) -> TextMatch {
-    match method {
-        TextQueryMethod::Equals => TextMatch::Equals,
-        TextQueryMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextQueryMethod::StartsWith => TextMatch::StartsWith,
-        TextQueryMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextQueryMethod::Contains => TextMatch::Contains,
-        TextQueryMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextQueryMethod::EndsWith => TextMatch::EndsWith,
-        TextQueryMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
-    }
-}
-
 fn to_wire(org: OrgView) -> Organization {
     Organization {
         details: Some(Details {
@@ -175,9 +162,11 @@ pub async fn list_organizations(
     let mut filters = Vec::with_capacity(request.queries.len());
     for query in &request.queries {
         let filter = match query.query().map_err(oneof)? {
-            Some(SearchQueryKind::Name(q)) => OrgFilter::Name(text_match(q.method), q.name.clone()),
+            Some(SearchQueryKind::Name(q)) => {
+                OrgFilter::Name(TextMatch::from(q.method), q.name.clone())
+            }
             Some(SearchQueryKind::Domain(q)) => {
-                OrgFilter::Domain(text_match(q.method), q.domain.clone())
+                OrgFilter::Domain(TextMatch::from(q.method), q.domain.clone())
             }
             Some(SearchQueryKind::State(q)) => match q.state {
                 OrganizationState::Active => OrgFilter::State(OrgStateView::Active),

@@ -11,7 +11,7 @@ use castellan_writer::commands::org::OnOrg;
 use super::wire::{
     DeleteOrganizationMetadataRequest, DeletionDateResponse, ListOrganizationMetadataRequest,
     ListOrganizationMetadataResponse, MetadataEntry, PaginationResponse,
-    SetOrganizationMetadataRequest, SetOrganizationMetadataResponse, TextFilterMethod,
+    SetOrganizationMetadataRequest, SetOrganizationMetadataResponse,
 };
 use crate::auth::Caller;
 use crate::error::read_error;
@@ -60,19 +60,6 @@ pub async fn delete_metadata(
     })
 }
 
-fn filter_match(method: TextFilterMethod) -> TextMatch {
-    match method {
-        TextFilterMethod::Equals => TextMatch::Equals,
-        TextFilterMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextFilterMethod::StartsWith => TextMatch::StartsWith,
-        TextFilterMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextFilterMethod::Contains => TextMatch::Contains,
-        TextFilterMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextFilterMethod::EndsWith => TextMatch::EndsWith,
-        TextFilterMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
-    }
-}
-
 pub async fn list_metadata(
     state: AppState,
     caller: Caller,
@@ -84,7 +71,7 @@ pub async fn list_metadata(
     let mut filters = Vec::new();
     for filter in &request.filters {
         match filter.filter().map_err(oneof)? {
-            Some(key) => filters.push((filter_match(key.method), key.key.clone())),
+            Some(key) => filters.push((TextMatch::from(key.method), key.key.clone())),
             None => {
                 return Err(DomainError::invalid(
                     "API-0033",

@@ -134,14 +134,7 @@ pub fn router() -> Router<AppState> {
     rpc_router(wire::SERVICE, rpcs())
 }
 
-/// Methods that are routed but answer `unimplemented` for now (with the reason in their error).
-pub const PENDING: &[&str] = &[];
-
 /// The Connect paths this service implements (`zitadel.org.v2.OrganizationService/<Method>`).
 pub fn served_methods() -> Vec<String> {
-    rpcs()
-        .iter()
-        .filter(|rpc| !PENDING.contains(&rpc.name))
-        .map(|rpc| format!("{}/{}", wire::SERVICE, rpc.name))
-        .collect()
+    crate::rpc::method_paths(wire::SERVICE, &rpcs())
 }

@@ -5,6 +5,7 @@
 use castellan_core::DomainError;
 use castellan_core::permission::PROJECT_GRANT_READ;
 use castellan_core::project::{self, grant};
+use castellan_readers::queries::TextMatch;
 use castellan_readers::queries::org::get_org;
 use castellan_readers::queries::project::{
     self as queries, GrantFilter, GrantView, ProjectFilter, ProjectSort, Visibility,
@@ -17,7 +18,7 @@ use super::wire::{
     ListProjectGrantsResponse, ProjectGrant, ProjectGrantFieldName, ProjectGrantRequest,
     ProjectGrantState,
 };
-use super::{one_filter, pagination, paging, text_match, visibility};
+use super::{one_filter, pagination, paging, visibility};
 use crate::auth::Caller;
 use crate::error::read_error;
 use crate::state::AppState;
@@ -160,7 +161,7 @@ pub async fn list_grants(
         }
         if let Some(role) = &filter.role_key_filter {
             filters.push(GrantFilter::RoleKey(
-                text_match(role.method),
+                TextMatch::from(role.method),
                 role.key.clone(),
             ));
         }
@@ -170,7 +171,7 @@ pub async fn list_grants(
                 state.store(),
                 instance_id,
                 &[ProjectFilter::Name(
-                    text_match(name.method),
+                    TextMatch::from(name.method),
                     name.project_name.clone(),
                 )],
                 &Visibility::All,

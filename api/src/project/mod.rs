@@ -12,11 +12,11 @@ use castellan_core::permission::{
     PROJECT_READ, PROJECT_ROLE_READ, PROJECT_ROLE_WRITE, PROJECT_WRITE,
 };
 use castellan_readers::queries::project::Visibility;
-use castellan_readers::queries::{Paging, TextMatch, applied_limit};
+use castellan_readers::queries::{Paging, applied_limit};
 
 use crate::access::Access;
 use crate::auth::Caller;
-use crate::proto::json::{PaginationRequest, PaginationResponse, TextFilterMethod};
+use crate::proto::json::{PaginationRequest, PaginationResponse};
 use crate::rpc::{Rpc, router as rpc_router, rpc};
 use crate::state::AppState;
 
@@ -147,23 +147,7 @@ pub fn router() -> Router<AppState> {
 
 /// The Connect paths this service implements.
 pub fn served_methods() -> Vec<String> {
-    rpcs()
-        .iter()
-        .map(|rpc| format!("{SERVICE}/{}", rpc.name))
-        .collect()
-}
-
-pub(crate) fn text_match(method: TextFilterMethod) -> TextMatch {
-    match method {
-        TextFilterMethod::Equals => TextMatch::Equals,
-        TextFilterMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextFilterMethod::StartsWith => TextMatch::StartsWith,
-        TextFilterMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextFilterMethod::Contains => TextMatch::Contains,
-        TextFilterMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextFilterMethod::EndsWith => TextMatch::EndsWith,
-        TextFilterMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
-    }
+    crate::rpc::method_paths(SERVICE, &rpcs())
 }
 
 /// Offset paging of a v2 `PaginationRequest`; ascending unless a sorting column is named and

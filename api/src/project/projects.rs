@@ -4,6 +4,7 @@
 use castellan_core::DomainError;
 use castellan_core::permission::PROJECT_READ;
 use castellan_core::project::{self, PrivateLabeling, ProjectSettings};
+use castellan_readers::queries::TextMatch;
 use castellan_readers::queries::project::{
     self as queries, ProjectFilter, ProjectSort, ProjectView,
 };
@@ -15,7 +16,7 @@ use super::wire::{
     PrivateLabelingSetting, Project, ProjectFieldName, ProjectIdRequest, ProjectState,
     UpdateProjectRequest,
 };
-use super::{one_filter, pagination, paging, text_match, visibility};
+use super::{one_filter, pagination, paging, visibility};
 use crate::auth::Caller;
 use crate::error::read_error;
 use crate::state::AppState;
@@ -126,7 +127,7 @@ pub async fn list_projects(
         )?;
         if let Some(name) = &filter.project_name_filter {
             filters.push(ProjectFilter::Name(
-                text_match(name.method),
+                TextMatch::from(name.method),
                 name.project_name.clone(),
             ));
         }

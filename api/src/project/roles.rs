@@ -2,6 +2,7 @@
 
 use castellan_core::DomainError;
 use castellan_core::project;
+use castellan_readers::queries::TextMatch;
 use castellan_readers::queries::project::{self as queries, RoleFilter};
 use castellan_writer::commands::project::OnProject;
 
@@ -10,7 +11,7 @@ use super::wire::{
     ListProjectRolesRequest, ListProjectRolesResponse, ProjectRole, ProjectRoleFieldName,
     RemoveProjectRoleRequest, UpdateProjectRoleRequest,
 };
-use super::{one_filter, pagination, paging, text_match};
+use super::{one_filter, pagination, paging};
 use crate::auth::Caller;
 use crate::error::read_error;
 use crate::state::AppState;
@@ -81,11 +82,14 @@ pub async fn list_roles(
             "a project role filter must set exactly one filter",
         )?;
         if let Some(key) = &filter.role_key_filter {
-            filters.push(RoleFilter::Key(text_match(key.method), key.key.clone()));
+            filters.push(RoleFilter::Key(
+                TextMatch::from(key.method),
+                key.key.clone(),
+            ));
         }
         if let Some(name) = &filter.display_name_filter {
             filters.push(RoleFilter::DisplayName(
-                text_match(name.method),
+                TextMatch::from(name.method),
                 name.display_name.clone(),
             ));
         }

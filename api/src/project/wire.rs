@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::proto::json::{PaginationRequest, PaginationResponse, TextFilterMethod, proto_enum};
 use crate::proto::timestamp::ProtoTimestamp;
+pub use crate::proto::{ChangeDateResponse, CreationDateResponse, DeletionDateResponse};
 
 proto_enum! {
     pub enum PrivateLabelingSetting = "zitadel.project.v2.PrivateLabelingSetting" {
@@ -103,27 +104,6 @@ pub struct UpdateProjectRequest {
 #[serde(rename_all = "camelCase", default)]
 pub struct ProjectIdRequest {
     pub project_id: String,
-}
-
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangeDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreationDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_date: Option<ProtoTimestamp>,
 }
 
 #[derive(Debug, Default, Serialize)]

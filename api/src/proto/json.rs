@@ -547,3 +547,60 @@ pub struct PaginationResponse {
     )]
     pub applied_limit: u64,
 }
+
+/// A response carrying only when a change happened (`{Update,Deactivate,…}…Response` of many
+/// services).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeDateResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_date: Option<ProtoTimestamp>,
+}
+
+/// A response carrying only when something was created.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreationDateResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<ProtoTimestamp>,
+}
+
+/// A response carrying only when something was deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionDateResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_date: Option<ProtoTimestamp>,
+}
+
+impl From<TextQueryMethod> for castellan_readers::queries::TextMatch {
+    fn from(method: TextQueryMethod) -> Self {
+        use castellan_readers::queries::TextMatch as M;
+        match method {
+            TextQueryMethod::Equals => M::Equals,
+            TextQueryMethod::EqualsIgnoreCase => M::EqualsIgnoreCase,
+            TextQueryMethod::StartsWith => M::StartsWith,
+            TextQueryMethod::StartsWithIgnoreCase => M::StartsWithIgnoreCase,
+            TextQueryMethod::Contains => M::Contains,
+            TextQueryMethod::ContainsIgnoreCase => M::ContainsIgnoreCase,
+            TextQueryMethod::EndsWith => M::EndsWith,
+            TextQueryMethod::EndsWithIgnoreCase => M::EndsWithIgnoreCase,
+        }
+    }
+}
+
+impl From<TextFilterMethod> for castellan_readers::queries::TextMatch {
+    fn from(method: TextFilterMethod) -> Self {
+        use castellan_readers::queries::TextMatch as M;
+        match method {
+            TextFilterMethod::Equals => M::Equals,
+            TextFilterMethod::EqualsIgnoreCase => M::EqualsIgnoreCase,
+            TextFilterMethod::StartsWith => M::StartsWith,
+            TextFilterMethod::StartsWithIgnoreCase => M::StartsWithIgnoreCase,
+            TextFilterMethod::Contains => M::Contains,
+            TextFilterMethod::ContainsIgnoreCase => M::ContainsIgnoreCase,
+            TextFilterMethod::EndsWith => M::EndsWith,
+            TextFilterMethod::EndsWithIgnoreCase => M::EndsWithIgnoreCase,
+        }
+    }
+}

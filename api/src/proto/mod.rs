@@ -8,6 +8,7 @@ pub mod timestamp;
 
 pub use duration::ProtoDuration;
 pub use json::{
-    Details, ListDetails, ListQuery, PaginationRequest, PaginationResponse, int32, int64,
+    ChangeDateResponse, CreationDateResponse, DeletionDateResponse, Details, ListDetails,
+    ListQuery, PaginationRequest, PaginationResponse, int32, int64,
 };
 pub use timestamp::ProtoTimestamp;

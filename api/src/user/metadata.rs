@@ -14,7 +14,7 @@ use super::wire::{
 };
 use crate::auth::Caller;
 use crate::error::read_error;
-use crate::org::wire::{MetadataEntry, TextFilterMethod};
+use crate::org::wire::MetadataEntry;
 use crate::proto::json::PaginationResponse;
 use crate::state::AppState;
 use crate::support::{committed_at, oneof, timestamp};
@@ -54,19 +54,6 @@ pub async fn delete_metadata(
     })
 }
 
-fn filter_match(method: TextFilterMethod) -> TextMatch {
-    match method {
-        TextFilterMethod::Equals => TextMatch::Equals,
-        TextFilterMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextFilterMethod::StartsWith => TextMatch::StartsWith,
-        TextFilterMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextFilterMethod::Contains => TextMatch::Contains,
-        TextFilterMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextFilterMethod::EndsWith => TextMatch::EndsWith,
-        TextFilterMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
-    }
-}
-
 #[derive(Debug, Clone, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListUserMetadataResponse {
@@ -85,7 +72,7 @@ pub async fn list_metadata(
     for filter in &request.filters {
         match filter.filter().map_err(oneof)? {
             Some(key) if key_filter.is_none() => {
-                key_filter = Some((filter_match(key.method), key.key.clone()));
+                key_filter = Some((TextMatch::from(key.method), key.key.clone()));
             }
             Some(_) => {
                 return Err(DomainError::invalid(

@@ -16,7 +16,7 @@ use super::wire::{
 };
 use crate::auth::Caller;
 use crate::error::read_error;
-use crate::proto::json::{Details, ListDetails, TextQueryMethod};
+use crate::proto::json::{Details, ListDetails};
 use crate::state::AppState;
 use crate::support::timestamp;
 
@@ -109,21 +109,8 @@ pub async fn get_user_by_id(
     })
 }
 
-pub fn text_match(method: TextQueryMethod) -> TextMatch {
-    match method {
-        TextQueryMethod::Equals => TextMatch::Equals,
-        TextQueryMethod::EqualsIgnoreCase => TextMatch::EqualsIgnoreCase,
-        TextQueryMethod::StartsWith => TextMatch::StartsWith,
-        TextQueryMethod::StartsWithIgnoreCase => TextMatch::StartsWithIgnoreCase,
-        TextQueryMethod::Contains => TextMatch::Contains,
-        TextQueryMethod::ContainsIgnoreCase => TextMatch::ContainsIgnoreCase,
-        TextQueryMethod::EndsWith => TextMatch::EndsWith,
-        TextQueryMethod::EndsWithIgnoreCase => TextMatch::EndsWithIgnoreCase,
-    }
-}
-
 fn text(query: &super::wire::TextQuery) -> (TextMatch, String) {
-    (text_match(query.method), query.value.clone())
+    (TextMatch::from(query.method), query.value.clone())
 }
 
 fn filter_of(query: &SearchQuery, depth: usize) -> Result<Option<UserFilter>, DomainError> {

@@ -198,28 +198,38 @@ impl Policy for PasswordComplexityPolicy {
 impl PasswordComplexityPolicy {
     /// Why `password` does not meet the policy, if it does not.
     pub fn check(&self, password: &str) -> Result<(), DomainError> {
-        let fail = |what: &str| {
-            Err(DomainError::invalid(
-                "SETTINGS-0006",
-                format!("the password does not meet the complexity policy: {what}"),
-            ))
-        };
-        if (password.chars().count() as u64) < self.min_length {
-            return fail(&format!("at least {} characters", self.min_length));
-        }
-        if self.has_uppercase && !password.chars().any(char::is_uppercase) {
-            return fail("an upper case letter is required");
+        let length = u64::try_from(password.chars().count()).unwrap_or(u64::MAX);
+        let mut missing = Vec::new();
+        if length < self.min_length {
+            missing.push(format!("at least {} characters", self.min_length));
         }
         if self.has_lowercase && !password.chars().any(char::is_lowercase) {
-            return fail("a lower case letter is required");
+            missing.push("a lower-case letter".to_owned());
+        }
+        if self.has_uppercase && !password.chars().any(char::is_uppercase) {
+            missing.push("an upper-case letter".to_owned());
         }
         if self.has_number && !password.chars().any(|c| c.is_ascii_digit()) {
-            return fail("a number is required");
+            missing.push("a digit".to_owned());
         }
-        if self.has_symbol && password.chars().all(char::is_alphanumeric) {
-            return fail("a symbol is required");
+        if self.has_symbol
+            && !password
+                .chars()
+                .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        {
+            missing.push("a symbol".to_owned());
         }
-        Ok(())
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::invalid(
+                "USER-0011",
+                format!(
+                    "The password does not meet the password complexity settings: it needs {}",
+                    missing.join(", ")
+                ),
+            ))
+        }
     }
 }
 

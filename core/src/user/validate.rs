@@ -34,38 +34,7 @@ pub fn validate_password_against(
     password: &str,
     policy: &crate::settings::PasswordComplexityPolicy,
 ) -> Result<(), DomainError> {
-    let length = u64::try_from(password.chars().count()).unwrap_or(u64::MAX);
-    let mut missing = Vec::new();
-    if length < policy.min_length {
-        missing.push(format!("at least {} characters", policy.min_length));
-    }
-    if policy.has_lowercase && !password.chars().any(char::is_lowercase) {
-        missing.push("a lower-case letter".to_owned());
-    }
-    if policy.has_uppercase && !password.chars().any(char::is_uppercase) {
-        missing.push("an upper-case letter".to_owned());
-    }
-    if policy.has_number && !password.chars().any(|c| c.is_ascii_digit()) {
-        missing.push("a digit".to_owned());
-    }
-    if policy.has_symbol
-        && !password
-            .chars()
-            .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
-    {
-        missing.push("a symbol".to_owned());
-    }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(DomainError::invalid(
-            "USER-0011",
-            format!(
-                "The password does not meet the password complexity settings: it needs {}",
-                missing.join(", ")
-            ),
-        ))
-    }
+    policy.check(password)
 }
 
 pub fn validate_email(email: &str) -> Result<String, DomainError> {

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::admin::{Admin, CreatedAdmin};
 use super::common::{
-    Details, ListDetails, ListQuery, Oneof, OneofError, ProtoTimestamp, TextQueryMethod,
-    null_as_default, proto_enum,
+    Details, ListDetails, ListQuery, Oneof, OneofError, TextQueryMethod, null_as_default,
+    proto_enum,
 };
+pub use crate::proto::{ChangeDateResponse, DeletionDateResponse};
 
 proto_enum! {
     /// Mirrors `zitadel.org.v2.OrganizationState`.
@@ -174,34 +175,8 @@ pub type DeactivateOrganizationRequest = OrganizationIdRequest;
 /// Mirrors `zitadel.org.v2.ActivateOrganizationRequest`.
 pub type ActivateOrganizationRequest = OrganizationIdRequest;
 
-/// Response carrying only `deletion_date`; shared shape of
-/// `zitadel.org.v2.Delete{Organization,OrganizationDomain,OrganizationMetadata}Response`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionDateResponse {
-    #[serde(
-        default,
-        alias = "deletion_date",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_date: Option<ProtoTimestamp>,
-}
-
 /// Mirrors `zitadel.org.v2.DeleteOrganizationResponse`.
 pub type DeleteOrganizationResponse = DeletionDateResponse;
-
-/// Response carrying only `change_date`; shared shape of `zitadel.org.v2.`
-/// `{Update,Deactivate,Activate}OrganizationResponse` and `VerifyOrganizationDomainResponse`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChangeDateResponse {
-    #[serde(
-        default,
-        alias = "change_date",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub change_date: Option<ProtoTimestamp>,
-}
 
 /// Mirrors `zitadel.org.v2.DeactivateOrganizationResponse`.
 pub type DeactivateOrganizationResponse = ChangeDateResponse;

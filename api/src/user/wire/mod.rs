@@ -19,6 +19,7 @@ pub use crate::org::wire::{
     Password, PasswordType, PhoneVerification, SendEmailVerificationCode, SetHumanEmail,
     SetHumanPhone, SetHumanProfile,
 };
+pub use crate::proto::DeletionDateResponse;
 
 proto_enum! {
     /// Mirrors `zitadel.user.v2.UserState`.
@@ -212,13 +213,6 @@ pub struct GetUserByIdResponse {
 pub struct SetDateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_date: Option<ProtoTimestamp>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionDateResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_date: Option<ProtoTimestamp>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
