@@ -6,15 +6,20 @@
 pub mod administrator;
 pub mod authorization;
 pub mod clock;
+mod ct;
 pub mod error;
 pub mod event;
 pub mod ids;
 pub mod instance;
+pub mod oidc;
 pub mod org;
 pub mod permission;
 pub mod project;
+pub mod session;
 pub mod settings;
 pub mod user;
+pub mod web_key;
 
+pub use ct::ct_eq;
 pub use error::{DomainError, ErrorKind};
 pub use event::{Event, NewEvent, Position};

@@ -33,7 +33,7 @@ pub(super) fn require_exists(state: &User) -> Result<(), DomainError> {
     }
 }
 
-fn require_human(state: &User) -> Result<(), DomainError> {
+pub(super) fn require_human(state: &User) -> Result<(), DomainError> {
     require_exists(state)?;
     if state.kind == UserKind::Human {
         Ok(())

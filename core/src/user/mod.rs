@@ -8,6 +8,7 @@
 
 mod credentials;
 mod decide;
+mod login;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use crate::event::{Aggregate, EventMeta, EventPayload};
 
 pub use credentials::*;
 pub use decide::*;
+pub use login::*;
 pub use validate::{
     validate_email, validate_password, validate_password_against, validate_phone, validate_username,
 };
@@ -126,6 +128,16 @@ pub enum UserEvent {
         password_hash: String,
         change_required: bool,
     },
+    /// A login proved the password (the failure count starts again).
+    #[serde(rename = "user.human.password.check.succeeded")]
+    PasswordCheckSucceeded {},
+    /// A login gave a wrong password; enough of them in a row lock the user (lockout settings).
+    #[serde(rename = "user.human.password.check.failed")]
+    PasswordCheckFailed {},
+    /// The stored hash was replaced by one of the current algorithm and cost after a successful
+    /// check (the password itself did not change, so its age does not either).
+    #[serde(rename = "user.human.password.hash.updated")]
+    PasswordHashUpdated { password_hash: String },
     #[serde(rename = "user.machine.changed")]
     MachineChanged {
         name: String,
@@ -218,6 +230,10 @@ pub struct User {
     pub keys: BTreeMap<String, Timestamp>,
     /// Set when the username is unique within this org only (see [`UNIQUE_ORG_USERNAME`]).
     pub username_org: Option<String>,
+    /// Wrong passwords given since the last correct one (lockout).
+    pub password_failures: u32,
+    /// When the password was last set (password expiry).
+    pub password_changed_at: Option<Timestamp>,
 }
 
 impl User {
@@ -259,6 +275,7 @@ impl Aggregate for User {
                 self.email_verified = *email_verified;
                 self.password_hash.clone_from(password_hash);
                 self.password_change_required = *password_change_required;
+                self.password_changed_at = password_hash.as_ref().map(|_| meta.created_at);
             }
             UserEvent::MachineAdded {
                 username,
@@ -333,6 +350,15 @@ impl Aggregate for User {
                 self.password_hash = Some(password_hash.clone());
                 self.password_change_required = *change_required;
                 self.codes.remove(&CodePurpose::PasswordReset);
+                self.password_changed_at = Some(meta.created_at);
+                self.password_failures = 0;
+            }
+            UserEvent::PasswordCheckSucceeded {} => self.password_failures = 0,
+            UserEvent::PasswordCheckFailed {} => {
+                self.password_failures = self.password_failures.saturating_add(1);
+            }
+            UserEvent::PasswordHashUpdated { password_hash } => {
+                self.password_hash = Some(password_hash.clone());
             }
             UserEvent::MachineChanged {
                 name,
@@ -354,7 +380,11 @@ impl Aggregate for User {
                 self.keys.remove(key_id);
             }
             UserEvent::Deactivated {} => self.state = UserState::Inactive,
-            UserEvent::Reactivated {} | UserEvent::Unlocked {} => self.state = UserState::Active,
+            UserEvent::Reactivated {} => self.state = UserState::Active,
+            UserEvent::Unlocked {} => {
+                self.state = UserState::Active;
+                self.password_failures = 0;
+            }
             UserEvent::Locked {} => self.state = UserState::Locked,
             UserEvent::Removed { .. } => {
                 self.state = UserState::Removed;
