@@ -60,7 +60,7 @@ pub struct Authentication {
 pub enum AuthRequestEvent {
     #[serde(rename = "auth_request.added")]
     Added {
-        params: AuthRequestParams,
+        params: Box<AuthRequestParams>,
         expires_at: Timestamp,
     },
     /// `code_hash` is set for the code flow; implicit flows get their tokens at once.
@@ -109,7 +109,7 @@ impl Aggregate for AuthRequest {
         match event {
             AuthRequestEvent::Added { params, expires_at } => {
                 self.state = AuthRequestState::Pending;
-                self.params = params.clone();
+                self.params = params.as_ref().clone();
                 self.created_at = meta.created_at;
                 self.expires_at = *expires_at;
             }
@@ -154,7 +154,7 @@ pub fn add(
         ));
     }
     Ok(Decision::of(AuthRequestEvent::Added {
-        params,
+        params: Box::new(params),
         expires_at: Timestamp(now.0.saturating_add(LIFETIME_MICROS)),
     }))
 }

@@ -51,7 +51,7 @@ pub struct NewGrant {
 #[serde(tag = "type", content = "payload")]
 pub enum GrantEvent {
     #[serde(rename = "oidc_session.added")]
-    Added { grant: NewGrant },
+    Added { grant: Box<NewGrant> },
     /// `token_hash` is set for opaque tokens; JWT access tokens carry `token_id` as `jti`.
     #[serde(rename = "oidc_session.access_token.added")]
     AccessTokenAdded {
@@ -106,7 +106,7 @@ impl Aggregate for Grant {
         match event {
             GrantEvent::Added { grant } => {
                 self.exists = true;
-                self.grant = grant.clone();
+                self.grant = grant.as_ref().clone();
                 self.created_at = meta.created_at;
             }
             GrantEvent::AccessTokenAdded {
@@ -156,7 +156,9 @@ pub fn add(state: &Grant, grant: NewGrant) -> Result<Decision<GrantEvent>, Domai
     if state.exists {
         return Err(DomainError::already_exists("OIDC-0020", "Grant exists"));
     }
-    Ok(Decision::of(GrantEvent::Added { grant }))
+    Ok(Decision::of(GrantEvent::Added {
+        grant: Box::new(grant),
+    }))
 }
 
 /// What presenting a refresh token decided.

@@ -16,11 +16,11 @@ fn grant_with_refresh(hash: &str) -> Grant {
     let mut grant = Grant::default();
     let events = [
         GrantEvent::Added {
-            grant: NewGrant {
+            grant: Box::new(NewGrant {
                 user_id: "u".into(),
                 client_id: "c".into(),
                 ..NewGrant::default()
-            },
+            }),
         },
         GrantEvent::RefreshTokenAdded {
             token_hash: hash.into(),

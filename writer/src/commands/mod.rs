@@ -1,8 +1,10 @@
 //! Command handlers: one module per resource.
 
 pub mod authorization;
+pub mod oidc;
 pub mod org;
 pub mod project;
+pub mod session;
 pub mod settings;
 pub mod setup;
 pub mod user;

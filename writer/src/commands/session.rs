@@ -1,0 +1,223 @@
+//! Commands on sessions (Session API v2 and the hosted login): create a session or add checks
+//! to one, verifying the password against the user's stored hash with lockout, and terminate it.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use castellan_core::DomainError;
+use castellan_core::clock::Timestamp;
+use castellan_core::event::Decision;
+use castellan_core::session::{self, Session, SessionEvent};
+use castellan_core::user::{self, User};
+
+use crate::secrets::{self, HasherParams};
+use crate::writer::{Command, CommandContext, Plan, Writer};
+
+/// Verifies a password off the async runtime; returns whether it matched and, when the stored
+/// hash is outdated, a new hash of the same password.
+pub async fn verify_and_rehash(
+    password: &str,
+    stored: &str,
+    params: &HasherParams,
+) -> Result<(bool, Option<String>), DomainError> {
+    let (password, stored, params) = (password.to_owned(), stored.to_owned(), *params);
+    tokio::task::spawn_blocking(move || {
+        let verification = secrets::verify_with(&password, &stored, &params);
+        let rehashed = if verification.matched && verification.needs_rehash {
+            Some(secrets::hash_password_with(&password, &params)?)
+        } else {
+            None
+        };
+        Ok((verification.matched, rehashed))
+    })
+    .await
+    .map_err(|e| DomainError::internal("SESSION-0100", format!("password check: {e}")))?
+}
+
+/// Spends about the time of one verification, for logins of unknown users (no enumeration by
+/// timing).
+pub async fn verify_nothing(password: &str, params: &HasherParams) {
+    let (password, params) = (password.to_owned(), *params);
+    let _ =
+        tokio::task::spawn_blocking(move || secrets::hash_password_with(&password, &params)).await;
+}
+
+/// What a session command should check and set.
+#[derive(Clone, Debug, Default)]
+pub struct SessionChange {
+    /// Create the session (CreateSession); otherwise it must exist and `token_hash` must match.
+    pub create: bool,
+    pub current_token_hash: Option<String>,
+    /// The new session token's hash (every change issues a new token).
+    pub new_token_hash: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The checked user, resolved by the edge (by id or login name).
+    pub user_id: Option<String>,
+    pub password: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    /// Microseconds from now.
+    pub lifetime: Option<i64>,
+    /// Lockout settings of the user's org (0: never lock).
+    pub max_password_attempts: u32,
+    pub hasher: HasherParams,
+}
+
+/// How a session command ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionOutcome {
+    Changed(Box<Session>),
+    /// The password was wrong: only the user's failed check (and maybe lock) was recorded.
+    PasswordRejected {
+        locked_now: bool,
+    },
+}
+
+pub struct ChangeSession {
+    pub session_id: String,
+    pub change: SessionChange,
+}
+
+fn require_token(state: &Session, token_hash: Option<&str>) -> Result<(), DomainError> {
+    match token_hash {
+        Some(hash) if castellan_core::ct_eq(&state.token_hash, hash) => Ok(()),
+        _ => Err(DomainError::permission_denied(
+            "SESSION-0101",
+            "The session token is not valid",
+        )),
+    }
+}
+
+#[async_trait]
+impl Command for ChangeSession {
+    type Output = SessionOutcome;
+
+    async fn plan(
+        &self,
+        writer: &Writer,
+        ctx: &CommandContext,
+    ) -> Result<(Plan, SessionOutcome), DomainError> {
+        let change = &self.change;
+        let now = writer.now();
+        let loaded = writer.load::<Session>(ctx, &self.session_id).await?;
+        let mut session_state = loaded.state.clone();
+        let mut decision: Decision<SessionEvent> = Decision::default();
+        if change.create {
+            if loaded.state.created {
+                return Err(DomainError::already_exists(
+                    "SESSION-0102",
+                    "Session exists",
+                ));
+            }
+            decision.events.push(SessionEvent::Added {
+                user_agent: change.user_agent.clone(),
+                ip: change.ip.clone(),
+            });
+        } else {
+            loaded.state.require_active(now)?;
+            require_token(&loaded.state, change.current_token_hash.as_deref())?;
+        }
+        session::validate_metadata(&change.metadata)?;
+        let mut plan = Plan::default();
+        let user_id = change.user_id.clone().or(loaded.state.user_id.clone());
+        if change.password.is_some() && user_id.is_none() {
+            return Err(DomainError::invalid(
+                "SESSION-0103",
+                "A password check needs a user check first",
+            ));
+        }
+        if let Some(user_id) = &user_id {
+            let user = writer.load::<User>(ctx, user_id).await?;
+            if !user.state.exists() {
+                return Err(user::not_found());
+            }
+            if change.user_id.is_some() {
+                decision.events.extend(
+                    session::check_user(&session_state, user_id, &user.state.org_id, now)?.events,
+                );
+            }
+            if let Some(password) = &change.password {
+                let stored = match user::login_blocked(&user.state)? {
+                    Some(blocked) => return Err(user::blocked_error(blocked)),
+                    None => user.state.password_hash.clone().unwrap_or_default(),
+                };
+                let (correct, rehashed) =
+                    verify_and_rehash(password, &stored, &change.hasher).await?;
+                let outcome = user::check_password(
+                    &user.state,
+                    correct,
+                    rehashed,
+                    change.max_password_attempts,
+                )?;
+                let org = user.state.org_id.clone();
+                plan.add(ctx, user_id, user.version, &org, outcome.decision)?;
+                if !outcome.accepted {
+                    return Ok((
+                        plan,
+                        SessionOutcome::PasswordRejected {
+                            locked_now: outcome.locked_now,
+                        },
+                    ));
+                }
+                decision
+                    .events
+                    .push(SessionEvent::PasswordChecked { checked_at: now });
+            }
+        }
+        if !change.metadata.is_empty() {
+            decision.events.push(SessionEvent::MetadataSet {
+                metadata: change.metadata.clone(),
+            });
+        }
+        if let Some(lifetime) = change.lifetime {
+            if lifetime <= 0 {
+                return Err(DomainError::invalid(
+                    "SESSION-0104",
+                    "The lifetime must be positive",
+                ));
+            }
+            decision.events.push(SessionEvent::LifetimeSet {
+                expiration: Timestamp(now.0.saturating_add(lifetime)),
+            });
+        }
+        decision.events.push(SessionEvent::TokenSet {
+            token_hash: change.new_token_hash.clone(),
+        });
+        let meta = castellan_core::event::EventMeta {
+            sequence: loaded.version + 1,
+            created_at: now,
+            resource_owner: ctx.instance_id.clone(),
+            position: castellan_core::Position(0),
+        };
+        for event in &decision.events {
+            castellan_core::event::Aggregate::apply(&mut session_state, event, &meta);
+        }
+        let instance = ctx.instance_id.clone();
+        plan.add(ctx, &self.session_id, loaded.version, &instance, decision)?;
+        Ok((plan, SessionOutcome::Changed(Box::new(session_state))))
+    }
+}
+
+/// DeleteSession / logout: `token_hash` is required unless the caller may delete any session.
+pub struct TerminateSession {
+    pub session_id: String,
+    pub token_hash: Option<String>,
+    pub require_token: bool,
+}
+
+#[async_trait]
+impl Command for TerminateSession {
+    type Output = ();
+
+    async fn plan(&self, writer: &Writer, ctx: &CommandContext) -> Result<(Plan, ()), DomainError> {
+        let loaded = writer.load::<Session>(ctx, &self.session_id).await?;
+        if self.require_token {
+            require_token(&loaded.state, self.token_hash.as_deref())?;
+        }
+        let decision = session::terminate(&loaded.state)?;
+        let mut plan = Plan::default();
+        let instance = ctx.instance_id.clone();
+        plan.add(ctx, &self.session_id, loaded.version, &instance, decision)?;
+        Ok((plan, ()))
+    }
+}
