@@ -16,6 +16,7 @@ pub mod project;
 pub mod proto;
 pub mod rpc;
 pub mod settings;
+pub mod signing;
 pub mod state;
 pub mod support;
 pub mod user;

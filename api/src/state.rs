@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use castellan_core::clock::Clock;
+use castellan_jose::MasterKey;
 use castellan_outbound::Outbound;
 use castellan_outbound::dns::TxtLookup;
 use castellan_readers::consistency::Consistency;
@@ -21,6 +22,30 @@ pub struct ApiConfig {
     pub domain_check: DomainCheck,
     /// Argon2id cost of new password hashes.
     pub password_hasher: castellan_writer::secrets::HasherParams,
+    /// Whether the issuer and login URLs are https (ZITADEL's `ExternalSecure`).
+    pub external_secure: bool,
+    pub tokens: TokenLifetimes,
+}
+
+/// Token lifetimes (ZITADEL's defaults: access and ID tokens 12 h, refresh tokens idle 30 days
+/// and at most 90 days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenLifetimes {
+    pub access_token: Duration,
+    pub id_token: Duration,
+    pub refresh_idle: Duration,
+    pub refresh_absolute: Duration,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        Self {
+            access_token: Duration::from_secs(12 * 3600),
+            id_token: Duration::from_secs(12 * 3600),
+            refresh_idle: Duration::from_secs(720 * 3600),
+            refresh_absolute: Duration::from_secs(2160 * 3600),
+        }
+    }
 }
 
 /// The HTTP challenge URL is `<scheme>://<domain>[:<port>]/.well-known/zitadel-challenge/<token>`.
@@ -46,6 +71,8 @@ impl Default for ApiConfig {
             consistency_timeout: Duration::from_secs(5),
             domain_check: DomainCheck::default(),
             password_hasher: castellan_writer::secrets::HasherParams::default(),
+            external_secure: false,
+            tokens: TokenLifetimes::default(),
         }
     }
 }
@@ -63,6 +90,8 @@ pub struct AppState {
     pub outbound: Outbound,
     /// DNS TXT lookups for domain verification.
     pub dns: TxtLookup,
+    /// Seals web keys' private halves at rest (`CASTELLAN_MASTERKEY`).
+    pub master_key: MasterKey,
 }
 
 impl AppState {

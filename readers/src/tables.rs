@@ -46,3 +46,22 @@ pub const APPLICATION_KEYS: &str = "application_keys";
 /// partition: instance id · clustering: (lower-cased name, project id). Columns `id`, `org_id`,
 /// `name`: projects in name order.
 pub const PROJECTS_BY_NAME: &str = "projects_by_name";
+/// partition: instance id · clustering: session id. Sessions (Session API); a terminated session's
+/// row is deleted. Columns: `user_id`, `org_id`, `token_hash`, check times, `metadata`,
+/// `expiration`, `user_agent`, `created`, `changed`, `sequence`.
+pub const SESSIONS: &str = "sessions";
+/// partition: (instance id, grant id) · clustering: "". An active grant ("OIDC session"); deleted
+/// when it ends, which revokes every token issued under it.
+pub const GRANTS: &str = "grants";
+/// partition: (instance id, session id) · clustering: grant id. Column `client_id`: the grants
+/// a login session produced (logout ends them). Rows of ended grants may remain.
+pub const GRANTS_BY_SESSION: &str = "grants_by_session";
+/// partition: (instance id, token id) · clustering: "". An access token: `grant_id`,
+/// `token_hash` (opaque tokens), `scopes`, `expiration`. Deleted when revoked.
+pub const ACCESS_TOKENS: &str = "access_tokens";
+/// partition: instance id · clustering: key id. Web keys: `algorithm`, `state`
+/// ("initial"/"active"/"inactive"), `public_jwk`, `sealed_private_key`, `created`, `changed`.
+pub const WEB_KEYS: &str = "web_keys";
+/// partition: (instance id, user code) · clustering: "". Open device authorizations by the code
+/// the user types: `device_id`, `client_id`, `scopes`, `expires_at`.
+pub const DEVICE_USER_CODES: &str = "device_user_codes";

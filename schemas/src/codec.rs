@@ -147,7 +147,10 @@ fn read(
     if left > 0 {
         return Err(AvroError::TrailingBytes(left));
     }
-    value::to_json(value, "").map_err(|m| AvroError::Mismatch {
+    // The value now follows the reader schema (or the writer's, without one).
+    let schema = reader.unwrap_or(writer);
+    let resolved = ResolvedSchema::new(schema)?;
+    value::to_json(value, Some(schema), resolved.get_names(), "").map_err(|m| AvroError::Mismatch {
         record: record_name.to_owned(),
         path: m.path,
         reason: m.reason,

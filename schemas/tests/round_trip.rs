@@ -14,10 +14,15 @@ use castellan_core::administrator::AdministratorEvent;
 use castellan_core::authorization::AuthorizationEvent;
 use castellan_core::event::{self, EventPayload};
 use castellan_core::instance::InstanceEvent;
+use castellan_core::oidc::auth_request::AuthRequestEvent;
+use castellan_core::oidc::device::DeviceEvent;
+use castellan_core::oidc::grant::GrantEvent;
 use castellan_core::org::OrgEvent;
 use castellan_core::project::ProjectEvent;
+use castellan_core::session::SessionEvent;
 use castellan_core::settings::SettingsEvent;
 use castellan_core::user::UserEvent;
+use castellan_core::web_key::WebKeyEvent;
 use castellan_schemas::apache_avro::Schema;
 use castellan_schemas::catalog::{EventSchema, SchemaFile};
 use castellan_schemas::{AvroError, catalog, codec};
@@ -71,6 +76,26 @@ fn decoded_events_decode_to_the_same_typed_values() {
         let back = round_trip(&stored(&sample, 3));
         assert_eq!(event::decode::<AdministratorEvent>(&back).unwrap(), sample);
     }
+    for sample in session_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<SessionEvent>(&back).unwrap(), sample);
+    }
+    for sample in auth_request_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<AuthRequestEvent>(&back).unwrap(), sample);
+    }
+    for sample in grant_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<GrantEvent>(&back).unwrap(), sample);
+    }
+    for sample in device_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<DeviceEvent>(&back).unwrap(), sample);
+    }
+    for sample in web_key_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<WebKeyEvent>(&back).unwrap(), sample);
+    }
 }
 
 fn check_coverage<E: EventPayload>(sample_types: BTreeSet<String>) {
@@ -109,6 +134,11 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<ProjectEvent>(types(&project_samples()));
     check_coverage::<AuthorizationEvent>(types(&authorization_samples()));
     check_coverage::<AdministratorEvent>(types(&administrator_samples()));
+    check_coverage::<SessionEvent>(types(&session_samples()));
+    check_coverage::<AuthRequestEvent>(types(&auth_request_samples()));
+    check_coverage::<GrantEvent>(types(&grant_samples()));
+    check_coverage::<DeviceEvent>(types(&device_samples()));
+    check_coverage::<WebKeyEvent>(types(&web_key_samples()));
     let aggregates: BTreeSet<&str> = catalog::current()
         .unwrap()
         .iter()
@@ -118,12 +148,17 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
         aggregates,
         BTreeSet::from([
             "administrator",
+            "auth_request",
             "authorization",
+            "device_authorization",
             "instance",
+            "oidc_session",
             "org",
             "project",
+            "session",
             "settings",
-            "user"
+            "user",
+            "web_key"
         ]),
         "a schema of an aggregate without tests"
     );
@@ -345,6 +380,109 @@ fn serde_defaults_are_avro_defaults() {
     assert_eq!(
         event::decode::<UserEvent>(&back).unwrap(),
         event::decode::<UserEvent>(&event).unwrap()
+    );
+}
+
+#[test]
+fn serde_defaults_of_the_oidc_payloads_are_avro_defaults() {
+    // Ledger JSON that leaves out every field serde defaults.
+    let mut request = stored(&auth_request_samples()[1], 1);
+    request.payload = json!({
+        "params": {
+            "client_id": "a-2@shop",
+            "redirect_uri": "https://spa.test/cb",
+            "scopes": [],
+            "response_type": "id_token token",
+            "response_mode": "fragment",
+        },
+        "expires_at": 1,
+    });
+    let back = round_trip(&request);
+    assert_eq!(back.payload["params"]["prompt"], json!([]));
+    assert_eq!(back.payload["params"]["code_challenge"], json!(null));
+    assert_eq!(
+        event::decode::<AuthRequestEvent>(&back).unwrap(),
+        auth_request_samples()[1]
+    );
+
+    let mut grant = stored(&grant_samples()[1], 1);
+    grant.payload = json!({
+        "grant": {
+            "user_id": "u-robot",
+            "org_id": "o-1",
+            "client_id": "robot",
+            "grant_type": "client_credentials",
+            "scopes": [],
+            "audience": [],
+        },
+    });
+    let back = round_trip(&grant);
+    assert_eq!(back.payload["grant"]["amr"], json!([]));
+    assert_eq!(back.payload["grant"]["actor"], json!(null));
+    assert_eq!(
+        event::decode::<GrantEvent>(&back).unwrap(),
+        grant_samples()[1]
+    );
+}
+
+#[test]
+fn a_web_key_carries_its_jwk_as_json_text_and_its_algorithm_as_a_union_branch() {
+    use castellan_core::web_key::WebKeyAlgorithm;
+    use castellan_schemas::apache_avro::reader::datum::GenericDatumReader;
+    use castellan_schemas::apache_avro::types::Value as Avro;
+
+    let schema = catalog::event_schema("web_key", "web_key.added")
+        .unwrap()
+        .schema();
+    let mut branches = BTreeSet::new();
+    for sample in web_key_samples() {
+        let WebKeyEvent::Added {
+            algorithm,
+            public_jwk,
+            ..
+        } = &sample
+        else {
+            continue;
+        };
+        let bytes = codec::encode(&stored(&sample, 1), 7).unwrap();
+        // What a consumer with the schema reads.
+        let datum = GenericDatumReader::builder(schema)
+            .build()
+            .unwrap()
+            .read_value(&mut &bytes[5..])
+            .unwrap();
+        let Avro::Record(fields) = datum else {
+            panic!("{datum:?}")
+        };
+        let Some((_, Avro::Record(payload))) = fields.last() else {
+            panic!("{fields:?}")
+        };
+        let field = |name: &str| &payload.iter().find(|(n, _)| n == name).unwrap().1;
+        let Avro::String(text) = field("public_jwk") else {
+            panic!("{payload:?}")
+        };
+        assert_eq!(
+            &serde_json::from_str::<serde_json::Value>(text).unwrap(),
+            public_jwk
+        );
+        let expected = match algorithm {
+            WebKeyAlgorithm::Rsa { .. } => 0,
+            WebKeyAlgorithm::Ecdsa { .. } => 1,
+            WebKeyAlgorithm::Ed25519 => 2,
+        };
+        let Avro::Union(branch, _) = field("algorithm") else {
+            panic!("{payload:?}")
+        };
+        assert_eq!(*branch, expected);
+        branches.insert(expected);
+    }
+    assert_eq!(branches.len(), 3, "a sample of every algorithm");
+
+    // A tag serde does not write fits no branch.
+    let mut event = stored(&web_key_samples()[2], 1);
+    event.payload["algorithm"] = json!({ "kind": "dsa" });
+    assert!(
+        matches!(codec::encode(&event, 1), Err(AvroError::Mismatch { path, .. }) if path == "payload.algorithm")
     );
 }
 

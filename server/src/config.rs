@@ -27,6 +27,10 @@ pub struct Config {
     pub outbound: crate::outbound_config::OutboundSettings,
     pub domain_verification: crate::outbound_config::DomainVerificationSettings,
     pub password_hasher: PasswordHasherConfig,
+    /// Base64 of 32 bytes that seal web keys at rest (`CASTELLAN_MASTERKEY`). Unset: a key is
+    /// kept in `<data dir>/masterkey` (created on first start). Processes that share a ledger
+    /// must share the key.
+    pub master_key: Option<String>,
 }
 
 /// Argon2id cost of new password hashes (ZITADEL's `PasswordHasher`).
@@ -203,6 +207,7 @@ impl Default for Config {
             outbound: Default::default(),
             domain_verification: Default::default(),
             password_hasher: PasswordHasherConfig::default(),
+            master_key: None,
         }
     }
 }
@@ -326,6 +331,7 @@ impl Config {
                 self.external_secure = parse_bool(&value).ok_or_else(|| invalid("true or false"))?
             }
             "DATA_DIR" | "DATADIR" => self.data_dir = PathBuf::from(value),
+            "MASTERKEY" => self.master_key = Some(value),
             "DATABASE_POSTGRES_DSN" => self.database.postgres.dsn = value,
             "LOG_FORMAT" => self.log.format = value,
             "LOG_LEVEL" => self.log.level = value,

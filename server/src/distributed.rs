@@ -183,9 +183,12 @@ pub fn app_state(config: &Config, parts: &Parts) -> Result<(AppState, Arc<Writer
             consistency_timeout: Duration::from_secs(15),
             domain_check: outbound.domain_check,
             password_hasher: config.password_hasher.params(),
+            external_secure: config.external_secure,
+            ..ApiConfig::default()
         },
         outbound: outbound.outbound,
         dns: outbound.dns,
+        master_key: crate::master_key::load(config)?,
     };
     Ok((app, writer))
 }

@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod distributed;
 pub mod http;
+pub mod master_key;
 pub mod outbound_config;
 pub mod storage;
 
@@ -158,10 +159,12 @@ async fn start_embedded(
             validate_org_domains: config.domain_policy.validate_org_domains,
             domain_check: outbound.domain_check,
             password_hasher: config.password_hasher.params(),
+            external_secure: config.external_secure,
             ..ApiConfig::default()
         },
         outbound: outbound.outbound,
         dns: outbound.dns,
+        master_key: crate::master_key::load(&config)?,
     };
     let router = http::router(Some(app), None, ready.clone(), metrics);
     ready.store(true, Ordering::Release);

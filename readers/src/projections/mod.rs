@@ -2,6 +2,7 @@
 
 pub mod authorization;
 pub mod identity;
+pub mod oidc;
 pub mod org;
 pub mod project;
 pub mod settings;
@@ -26,6 +27,7 @@ pub fn all() -> Vec<Box<dyn Projection>> {
         Box::new(project::ProjectProjection),
         Box::new(authorization::AuthorizationProjection),
         Box::new(settings::SettingsProjection),
+        Box::new(oidc::OidcProjection),
     ]
 }
 

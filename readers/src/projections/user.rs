@@ -181,6 +181,10 @@ impl Projection for UserProjection {
             ],
             UserEvent::Deactivated {} => vec![user_row(&[("state", json!("inactive"))])],
             UserEvent::Locked {} => vec![user_row(&[("state", json!("locked"))])],
+            // Login checks and hash upgrades change nothing a query shows.
+            UserEvent::PasswordCheckSucceeded {}
+            | UserEvent::PasswordCheckFailed {}
+            | UserEvent::PasswordHashUpdated { .. } => Vec::new(),
             UserEvent::Reactivated {} | UserEvent::Unlocked {} => {
                 vec![user_row(&[("state", json!("active"))])]
             }

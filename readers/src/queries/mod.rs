@@ -2,6 +2,7 @@
 
 pub mod authorization;
 pub mod identity;
+pub mod oidc;
 pub mod org;
 pub mod owner;
 pub mod project;
