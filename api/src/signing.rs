@@ -60,10 +60,11 @@ pub async fn new_web_key(
 ) -> Result<AddWebKey, DomainError> {
     let jose_algorithm = key_algorithm(&algorithm)?;
     let kid = key_id.to_owned();
-    let generated = tokio::task::spawn_blocking(move || castellan_jose::generate(&jose_algorithm, &kid))
-        .await
-        .map_err(|e| DomainError::internal("WEBKEY-0102", format!("key generation: {e}")))?
-        .map_err(|e| DomainError::internal("WEBKEY-0103", format!("key generation: {e}")))?;
+    let generated =
+        tokio::task::spawn_blocking(move || castellan_jose::generate(&jose_algorithm, &kid))
+            .await
+            .map_err(|e| DomainError::internal("WEBKEY-0102", format!("key generation: {e}")))?
+            .map_err(|e| DomainError::internal("WEBKEY-0103", format!("key generation: {e}")))?;
     let sealed = state
         .master_key
         .encrypt(&generated.private_pkcs8_der, key_id.as_bytes())
@@ -106,7 +107,8 @@ pub async fn active_signer(state: &AppState, instance_id: &str) -> Result<Signer
             instance_id: instance_id.to_owned(),
             creator: "SYSTEM".into(),
         };
-        let command = new_web_key(state, &state.writer.next_id(), default_algorithm(), true).await?;
+        let command =
+            new_web_key(state, &state.writer.next_id(), default_algorithm(), true).await?;
         match state.writer.execute(&ctx, &command).await {
             Ok(committed) => {
                 let _ = state

