@@ -137,6 +137,8 @@ pub struct Application {
     pub secret_hash: Option<String>,
     /// Key id → expiration.
     pub keys: BTreeMap<String, Option<Timestamp>>,
+    /// Key id → public key (SPKI PEM), for `private_key_jwt` client authentication.
+    pub public_keys: BTreeMap<String, String>,
 }
 
 impl Application {
@@ -180,6 +182,7 @@ pub(super) fn apply(project: &mut Project, event: &ProjectEvent) {
                     config: config.clone(),
                     secret_hash: secret_hash.clone(),
                     keys: BTreeMap::new(),
+                    public_keys: BTreeMap::new(),
                 },
             );
         }

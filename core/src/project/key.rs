@@ -15,15 +15,17 @@ pub(super) fn apply(project: &mut Project, event: &ProjectEvent) {
             app_id,
             key_id,
             expiration,
-            ..
+            public_key,
         } => {
             if let Some(app) = project.apps.get_mut(app_id) {
                 app.keys.insert(key_id.clone(), *expiration);
+                app.public_keys.insert(key_id.clone(), public_key.clone());
             }
         }
         ProjectEvent::ApplicationKeyRemoved { app_id, key_id } => {
             if let Some(app) = project.apps.get_mut(app_id) {
                 app.keys.remove(key_id);
+                app.public_keys.remove(key_id);
             }
         }
         _ => {}

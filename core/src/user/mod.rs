@@ -228,6 +228,8 @@ pub struct User {
     pub tokens: BTreeMap<String, (String, Option<Timestamp>)>,
     /// Key id → expiration.
     pub keys: BTreeMap<String, Timestamp>,
+    /// Key id → public key (SPKI PEM), for the JWT profile grant.
+    pub public_keys: BTreeMap<String, String>,
     /// Set when the username is unique within this org only (see [`UNIQUE_ORG_USERNAME`]).
     pub username_org: Option<String>,
     /// Wrong passwords given since the last correct one (lockout).
@@ -372,12 +374,16 @@ impl Aggregate for User {
             UserEvent::SecretSet { secret_hash } => self.secret_hash = Some(secret_hash.clone()),
             UserEvent::SecretRemoved {} => self.secret_hash = None,
             UserEvent::KeyAdded {
-                key_id, expiration, ..
+                key_id,
+                expiration,
+                public_key,
             } => {
                 self.keys.insert(key_id.clone(), *expiration);
+                self.public_keys.insert(key_id.clone(), public_key.clone());
             }
             UserEvent::KeyRemoved { key_id } => {
                 self.keys.remove(key_id);
+                self.public_keys.remove(key_id);
             }
             UserEvent::Deactivated {} => self.state = UserState::Inactive,
             UserEvent::Reactivated {} => self.state = UserState::Active,
@@ -390,6 +396,7 @@ impl Aggregate for User {
                 self.state = UserState::Removed;
                 self.tokens.clear();
                 self.keys.clear();
+                self.public_keys.clear();
                 self.metadata.clear();
                 self.codes.clear();
             }

@@ -124,11 +124,7 @@ fn project_grant(event: &Event) -> Result<Vec<RowOp>, DomainError> {
                 GRANTS,
                 key(&[instance, id]),
                 "",
-                &[
-                    ("id", json!(id)),
-                    ("grant", json!(grant)),
-                    ("created", at),
-                ],
+                &[("id", json!(id)), ("grant", json!(grant)), ("created", at)],
             )];
             if let Some(session_id) = &grant.session_id {
                 ops.push(upsert(

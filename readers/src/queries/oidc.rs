@@ -103,10 +103,17 @@ pub async fn grant(
     instance_id: &str,
     grant_id: &str,
 ) -> Result<Option<NewGrant>, ReadError> {
-    let Some(row) = store.get(GRANTS, &key(&[instance_id, grant_id]), "").await? else {
+    let Some(row) = store
+        .get(GRANTS, &key(&[instance_id, grant_id]), "")
+        .await?
+    else {
         return Ok(None);
     };
-    let value = row.columns.get("grant").cloned().ok_or_else(|| corrupt("grant"))?;
+    let value = row
+        .columns
+        .get("grant")
+        .cloned()
+        .ok_or_else(|| corrupt("grant"))?;
     serde_json::from_value(value)
         .map(Some)
         .map_err(|e| ReadError::Backend(format!("grant row: {e}")))
