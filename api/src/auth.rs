@@ -85,7 +85,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
         })
         .filter(|token| !token.is_empty())
         .ok_or_else(unauthenticated)?;
-    let principal = identity::principal_by_token(
+    let principal = match identity::principal_by_token(
         state.store(),
         &instance.id,
         &token_hash(&token),
@@ -93,7 +93,12 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
     )
     .await
     .map_err(read_error)?
-    .ok_or_else(unauthenticated)?;
+    {
+        Some(principal) => principal,
+        None => access_token_principal(state, &instance.id, &token)
+            .await?
+            .ok_or_else(unauthenticated)?,
+    };
     let org_header = headers
         .get(ORG_HEADER)
         .and_then(|value| value.to_str().ok())
@@ -106,6 +111,38 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Calle
         target: None,
         org_header,
     })
+}
+
+/// The audience an access token needs to call the API: ZITADEL asks for the scope
+/// `urn:zitadel:iam:org:project:id:zitadel:aud`, which puts its own project in the audience.
+/// Castellan's API is the instance itself, so the instance id stands for that project.
+pub fn api_audience(instance_id: &str) -> String {
+    instance_id.to_owned()
+}
+
+/// A provider-issued access token whose audience includes the API.
+async fn access_token_principal(
+    state: &AppState,
+    instance_id: &str,
+    token: &str,
+) -> Result<Option<Principal>, DomainError> {
+    let Some(verified) =
+        crate::access_token::verify_access_token(state, instance_id, token).await?
+    else {
+        return Ok(None);
+    };
+    if !verified.grant.audience.contains(&api_audience(instance_id)) {
+        return Ok(None);
+    }
+    identity::principal_of(
+        state.store(),
+        instance_id,
+        &verified.grant.user_id,
+        &verified.grant.org_id,
+    )
+    .await
+    .map(Some)
+    .map_err(read_error)
 }
 
 #[cfg(test)]

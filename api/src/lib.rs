@@ -3,8 +3,10 @@
 //! query, encode. Errors become HTTP in one place ([`error`]).
 
 pub mod access;
+pub mod access_token;
 pub mod application;
 pub mod auth;
+pub mod bound_token;
 pub mod authorization;
 pub mod error;
 pub mod feature;

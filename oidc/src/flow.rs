@@ -8,7 +8,7 @@ use castellan_core::oidc::auth_request::AuthRequestParams;
 use castellan_writer::commands::oidc::{FailAuthRequest, SucceedAuthRequest};
 use castellan_writer::writer::{Command, CommandContext, Committed};
 
-use crate::secrets::new_token;
+use castellan_api::bound_token::new_token;
 
 /// Where and how the RP gets the answer.
 #[derive(Clone, Debug, PartialEq, Eq)]

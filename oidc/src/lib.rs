@@ -3,7 +3,7 @@
 //! WebKeyService. Token logic lives in [`tokens`] and [`flow`]; handlers stay thin.
 
 pub mod flow;
-pub mod secrets;
+
 
 use axum::Router;
 use castellan_api::state::AppState;

@@ -65,3 +65,6 @@ pub const WEB_KEYS: &str = "web_keys";
 /// partition: (instance id, user code) · clustering: "". Open device authorizations by the code
 /// the user types: `device_id`, `client_id`, `scopes`, `expires_at`.
 pub const DEVICE_USER_CODES: &str = "device_user_codes";
+/// partition: (instance id, lower-cased username) · clustering: user id. Column `org_id`. Finds
+/// users by login name; rows of old usernames may remain (callers confirm the current one).
+pub const USERNAMES: &str = "usernames";

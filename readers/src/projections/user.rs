@@ -8,13 +8,37 @@ use serde_json::json;
 
 use super::{Projection, columns};
 use crate::queries::user::{USER_KEYS, USER_METADATA, USER_TOKENS, USER_VIEWS};
+use crate::tables::USERNAMES;
 use crate::store::{Columns, RowOp, key};
 
 pub struct UserProjection;
 
+/// The login-name index: a row per (instance, lower-cased username) and user. A changed
+/// username leaves its old row behind (the event does not carry it), so lookups confirm the
+/// user's current username; removal deletes the row.
+fn username_ops(instance: &str, user_id: &str, org_id: &str, event: &UserEvent) -> Vec<RowOp> {
+    let upsert = |username: &str| RowOp::Upsert {
+        table: USERNAMES,
+        partition: key(&[instance, &username.to_lowercase()]),
+        clustering: user_id.to_owned(),
+        columns: [("org_id".to_owned(), json!(org_id))].into_iter().collect(),
+    };
+    match event {
+        UserEvent::HumanAdded { username, .. }
+        | UserEvent::MachineAdded { username, .. }
+        | UserEvent::UsernameChanged { username, .. } => vec![upsert(username)],
+        UserEvent::Removed { username } => vec![RowOp::Delete {
+            table: USERNAMES,
+            partition: key(&[instance, &username.to_lowercase()]),
+            clustering: user_id.to_owned(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
 impl Projection for UserProjection {
     fn name(&self) -> &'static str {
-        "users_v1"
+        "users_v2"
     }
 
     fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
@@ -224,6 +248,13 @@ impl Projection for UserProjection {
                 user_row(&[]),
             ],
         };
+        let mut ops = ops;
+        ops.extend(username_ops(
+            instance,
+            user_id,
+            &event.resource_owner,
+            &decode::<UserEvent>(event)?,
+        ));
         Ok(ops)
     }
 }

@@ -110,14 +110,26 @@ pub async fn principal_by_token(
     if !active {
         return Ok(None);
     }
+    let org_id = text(&token.columns, "org_id");
+    principal_of(store, instance_id, &user_id, &org_id)
+        .await
+        .map(Some)
+}
+
+/// The roles a user holds on the instance, orgs, projects and project grants.
+pub async fn principal_of(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    user_id: &str,
+    org_id: &str,
+) -> Result<Principal, ReadError> {
     let mut principal = Principal {
         instance_id: instance_id.to_owned(),
-        user_id: user_id.clone(),
-        org_id: text(&token.columns, "org_id"),
+        user_id: user_id.to_owned(),
+        org_id: org_id.to_owned(),
         ..Principal::default()
     };
-    for row in store.scan(MEMBERS, &key(&[instance_id, &user_id])).await? {
-        let roles: Vec<String> = row
+    for row in store.scan(MEMBERS, &key(&[instance_id, user_id])).await? {        let roles: Vec<String> = row
             .columns
             .get("roles")
             .and_then(|v| serde_json::from_value(v.clone()).ok())
@@ -135,5 +147,5 @@ pub async fn principal_by_token(
             }
         }
     }
-    Ok(Some(principal))
+    Ok(principal)
 }

@@ -2,6 +2,7 @@
 
 pub mod authorization;
 pub mod identity;
+pub mod login;
 pub mod oidc;
 pub mod org;
 pub mod owner;
