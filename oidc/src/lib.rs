@@ -2,8 +2,11 @@
 //! pages, and the v2 services a custom login UI uses (SessionService, OIDCService) plus the
 //! WebKeyService. Token logic lives in [`tokens`] and [`flow`]; handlers stay thin.
 
+pub mod claims;
+pub mod endpoints;
 pub mod flow;
-
+pub mod login;
+pub mod mint;
 
 use axum::Router;
 use castellan_api::state::AppState;
@@ -16,4 +19,6 @@ pub fn served_methods() -> Vec<String> {
 /// The OIDC endpoints, login pages and services.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(endpoints::router())
+        .merge(login::router())
 }

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::{Projection, columns};
 use crate::queries::user::{USER_KEYS, USER_METADATA, USER_TOKENS, USER_VIEWS};
-use crate::tables::USERNAMES;
 use crate::store::{Columns, RowOp, key};
+use crate::tables::USERNAMES;
 
 pub struct UserProjection;
 

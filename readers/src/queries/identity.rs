@@ -129,7 +129,8 @@ pub async fn principal_of(
         org_id: org_id.to_owned(),
         ..Principal::default()
     };
-    for row in store.scan(MEMBERS, &key(&[instance_id, user_id])).await? {        let roles: Vec<String> = row
+    for row in store.scan(MEMBERS, &key(&[instance_id, user_id])).await? {
+        let roles: Vec<String> = row
             .columns
             .get("roles")
             .and_then(|v| serde_json::from_value(v.clone()).ok())

@@ -1,0 +1,160 @@
+//! The authorization endpoint (`/oauth/v2/authorize`) and RP-initiated logout
+//! (`/oidc/v1/end_session`). A request whose client or redirect URI cannot be trusted is answered
+//! with an error page and never redirected; later errors go back to the redirect URI.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use castellan_api::state::AppState;
+use castellan_core::oidc::auth_request::AuthRequestParams;
+use castellan_core::oidc::pkce;
+use castellan_core::project::app::{OidcAuthMethod, OidcGrantType, OidcResponseType};
+use castellan_readers::queries::project::app_by_client_id;
+use castellan_writer::commands::oidc::AddAuthRequest;
+
+use super::instance;
+use crate::flow::{Callback, run};
+use crate::login::page::error_page;
+
+type Params = Vec<(String, String)>;
+
+fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+fn bad_request(message: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Html(error_page(message))).into_response()
+}
+
+fn redirect_error(params: &AuthRequestParams, error: &str, description: &str) -> Response {
+    let mut values = vec![
+        ("error".to_owned(), error.to_owned()),
+        ("error_description".to_owned(), description.to_owned()),
+    ];
+    if let Some(state) = &params.state {
+        values.push(("state".into(), state.clone()));
+    }
+    let callback = Callback {
+        redirect_uri: params.redirect_uri.clone(),
+        response_mode: params.response_mode.clone(),
+        params: values,
+    };
+    match callback.url() {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(_) => bad_request("The redirect URI is invalid."),
+    }
+}
+
+pub async fn authorize(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<Params>,
+) -> Response {
+    let Ok(instance) = instance(&state, &headers).await else {
+        return bad_request("Unknown instance.");
+    };
+    let Some(client_id) = param(&params, "client_id") else {
+        return bad_request("client_id is missing.");
+    };
+    let app = match app_by_client_id(state.store(), &instance.id, client_id).await {
+        Ok(Some(app)) if app.active => app,
+        Ok(_) => return bad_request("The client is unknown."),
+        Err(_) => return bad_request("The request could not be handled."),
+    };
+    let Some(oidc) = app.config.oidc.clone() else {
+        return bad_request("The client is not an OIDC application.");
+    };
+    let Some(redirect_uri) = param(&params, "redirect_uri") else {
+        return bad_request("redirect_uri is missing.");
+    };
+    // Exact string match (RFC 6749 §3.1.2.3; OAuth 2.1), never a prefix.
+    if !oidc.redirect_uris.iter().any(|uri| uri == redirect_uri) {
+        return bad_request("The redirect_uri is not registered for this client.");
+    }
+    let response_type = param(&params, "response_type")
+        .unwrap_or_default()
+        .to_owned();
+    let mut request = AuthRequestParams {
+        client_id: client_id.to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+        scopes: super::scopes(param(&params, "scope")),
+        response_type: response_type.clone(),
+        response_mode: param(&params, "response_mode")
+            .unwrap_or("query")
+            .to_owned(),
+        state: param(&params, "state").map(str::to_owned),
+        nonce: param(&params, "nonce").map(str::to_owned),
+        code_challenge: None,
+        prompt: super::scopes(param(&params, "prompt")),
+        ui_locales: super::scopes(param(&params, "ui_locales")),
+        max_age: param(&params, "max_age").and_then(|v| v.parse().ok()),
+        login_hint: param(&params, "login_hint").map(str::to_owned),
+        hint_user_id: None,
+    };
+    if !matches!(request.response_mode.as_str(), "query" | "fragment") {
+        request.response_mode = "query".into();
+        return redirect_error(
+            &request,
+            "invalid_request",
+            "response_mode must be query or fragment",
+        );
+    }
+    if response_type != "code"
+        || !oidc.response_types.contains(&OidcResponseType::Code)
+        || !oidc.grant_types.contains(&OidcGrantType::AuthorizationCode)
+    {
+        return redirect_error(
+            &request,
+            "unsupported_response_type",
+            "only the code flow is enabled for this client",
+        );
+    }
+    if !request.scopes.iter().any(|s| s == "openid") {
+        return redirect_error(&request, "invalid_scope", "the openid scope is required");
+    }
+    match param(&params, "code_challenge") {
+        Some(challenge) => {
+            match pkce::challenge(challenge, param(&params, "code_challenge_method")) {
+                Ok(challenge) => request.code_challenge = Some(challenge),
+                Err(error) => return redirect_error(&request, "invalid_request", &error.message),
+            }
+        }
+        None if oidc.auth_method == OidcAuthMethod::None => {
+            return redirect_error(
+                &request,
+                "invalid_request",
+                "public clients must use PKCE (code_challenge with S256)",
+            );
+        }
+        None => {}
+    }
+    if request.prompt.iter().any(|p| p == "none") {
+        return redirect_error(&request, "login_required", "the user must log in");
+    }
+    let id = state.writer.next_id();
+    let command = AddAuthRequest {
+        id: id.clone(),
+        params: request.clone(),
+    };
+    match run(&state, &instance.id, "OIDC", &command).await {
+        Ok(_) => Redirect::to(&format!("/ui/login/login?authRequest={id}")).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "storing an auth request failed");
+            redirect_error(&request, "server_error", "the request could not be stored")
+        }
+    }
+}
+
+/// RP-initiated logout: ends the browser's login session and its grants, then returns to a
+/// registered `post_logout_redirect_uri` (or shows a page).
+pub async fn end_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<Params>,
+) -> Response {
+    crate::login::logout(state, headers, params).await
+}

@@ -1,0 +1,383 @@
+//! The hosted login: login name → password → back to the app with a code. It works without
+//! JavaScript, protects its forms with a double-submit CSRF cookie, and answers an unknown login
+//! name exactly like a wrong password (after spending the time of a hash verification), so the
+//! pages reveal nothing about which users exist. A locked or inactive user gets the same answer.
+
+pub mod page;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use castellan_api::state::AppState;
+use castellan_core::oidc::auth_request::AuthRequest;
+use castellan_readers::queries::login::user_by_login_name;
+use castellan_readers::queries::oidc::grants_of_session;
+use castellan_readers::queries::project::app_by_client_id;
+use castellan_readers::queries::settings::lockout;
+use castellan_writer::commands::oidc::TerminateGrants;
+use castellan_writer::commands::session::{
+    ChangeSession, SessionChange, SessionOutcome, TerminateSession, verify_nothing,
+};
+use castellan_writer::secrets::{new_bearer_token, token_hash};
+use castellan_writer::writer::CommandContext;
+use serde::Deserialize;
+
+use crate::endpoints::instance;
+use crate::flow::{finish_auth_request, run};
+
+const CSRF_COOKIE: &str = "castellan_csrf";
+const SESSION_COOKIE: &str = "castellan_session";
+const WRONG: &str = "The login name or password is wrong.";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/ui/login/login",
+            get(login_name_form).post(login_name_submit),
+        )
+        .route("/ui/login/password", axum::routing::post(password_submit))
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn html(status: StatusCode, body: String, set_cookies: &[String]) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' *",
+        ),
+    );
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    for value in set_cookies {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn csrf_cookie(value: &str) -> String {
+    format!("{CSRF_COOKIE}={value}; Path=/ui/login; HttpOnly; SameSite=Strict")
+}
+
+fn check_csrf(headers: &HeaderMap, submitted: &str) -> bool {
+    cookie(headers, CSRF_COOKIE)
+        .is_some_and(|c| !c.is_empty() && castellan_core::ct_eq(&c, submitted))
+}
+
+#[derive(Deserialize)]
+pub struct AuthRequestQuery {
+    #[serde(rename = "authRequest", default)]
+    auth_request: String,
+}
+
+async fn pending_request(state: &AppState, instance_id: &str, id: &str) -> Option<AuthRequest> {
+    let ctx = CommandContext {
+        instance_id: instance_id.to_owned(),
+        creator: "LOGIN".into(),
+    };
+    let loaded = state.writer.load::<AuthRequest>(&ctx, id).await.ok()?;
+    loaded
+        .state
+        .pending(state.clock.now())
+        .then_some(loaded.state)
+}
+
+async fn login_name_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<AuthRequestQuery>,
+) -> Response {
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("Unknown instance."),
+            &[],
+        );
+    };
+    let Some(request) = pending_request(&state, &instance.id, &query.auth_request).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("The login request is unknown or has expired."),
+            &[],
+        );
+    };
+    let (csrf, cookies) = match cookie(&headers, CSRF_COOKIE) {
+        Some(existing) if !existing.is_empty() => (existing, Vec::new()),
+        _ => {
+            let (fresh, _) = new_bearer_token();
+            let set = vec![csrf_cookie(&fresh)];
+            (fresh, set)
+        }
+    };
+    let hint = request.params.login_hint.unwrap_or_default();
+    html(
+        StatusCode::OK,
+        page::login_name_page(&query.auth_request, &csrf, &hint, None),
+        &cookies,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginNameForm {
+    #[serde(rename = "authRequest", default)]
+    auth_request: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(rename = "loginName", default)]
+    login_name: String,
+}
+
+async fn login_name_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginNameForm>,
+) -> Response {
+    if !check_csrf(&headers, &form.csrf) {
+        return html(
+            StatusCode::FORBIDDEN,
+            page::error_page("The form has expired; start again."),
+            &[],
+        );
+    }
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("Unknown instance."),
+            &[],
+        );
+    };
+    if pending_request(&state, &instance.id, &form.auth_request)
+        .await
+        .is_none()
+    {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("The login request is unknown or has expired."),
+            &[],
+        );
+    }
+    // Every login name proceeds to the password page: nothing tells whether it exists.
+    html(
+        StatusCode::OK,
+        page::password_page(&form.auth_request, &form.csrf, form.login_name.trim(), None),
+        &[],
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(rename = "authRequest", default)]
+    auth_request: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(rename = "loginName", default)]
+    login_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if !check_csrf(&headers, &form.csrf) {
+        return html(
+            StatusCode::FORBIDDEN,
+            page::error_page("The form has expired; start again."),
+            &[],
+        );
+    }
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("Unknown instance."),
+            &[],
+        );
+    };
+    if pending_request(&state, &instance.id, &form.auth_request)
+        .await
+        .is_none()
+    {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("The login request is unknown or has expired."),
+            &[],
+        );
+    }
+    let wrong = || {
+        html(
+            StatusCode::OK,
+            page::password_page(
+                &form.auth_request,
+                &form.csrf,
+                &form.login_name,
+                Some(WRONG),
+            ),
+            &[],
+        )
+    };
+    let hasher = state.config.password_hasher;
+    let user = user_by_login_name(state.store(), &instance.id, &form.login_name)
+        .await
+        .ok()
+        .flatten();
+    let Some(user) = user else {
+        verify_nothing(&form.password, &hasher).await;
+        return wrong();
+    };
+    let max_attempts = lockout(state.store(), &instance.id, &user.org_id)
+        .await
+        .map(|policy| policy.max_password_attempts)
+        .unwrap_or(0);
+    let session_id = state.writer.next_id();
+    let (session_token, session_hash) = new_bearer_token();
+    let command = ChangeSession {
+        session_id: session_id.clone(),
+        change: SessionChange {
+            create: true,
+            new_token_hash: session_hash.clone(),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            user_id: Some(user.id.clone()),
+            password: Some(form.password.clone()),
+            max_password_attempts: max_attempts,
+            hasher,
+            ..SessionChange::default()
+        },
+    };
+    match run(&state, &instance.id, &user.id, &command).await {
+        Ok(committed) => match committed.output {
+            SessionOutcome::Changed(_) => {}
+            SessionOutcome::PasswordRejected { .. } => return wrong(),
+        },
+        // Locked, inactive or password-less users look like a wrong password.
+        Err(error) if error.code.starts_with("USER-") => return wrong(),
+        Err(error) => {
+            tracing::error!(%error, "login failed");
+            return html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                page::error_page("The login failed."),
+                &[],
+            );
+        }
+    }
+    match finish_auth_request(
+        &state,
+        &instance.id,
+        &user.id,
+        &form.auth_request,
+        &session_id,
+        &session_hash,
+    )
+    .await
+    .and_then(|callback| callback.url())
+    {
+        Ok(url) => {
+            let mut response = Redirect::to(&url).into_response();
+            let session_cookie = format!(
+                "{SESSION_COOKIE}={session_id}:{session_token}; Path=/; HttpOnly; SameSite=Lax"
+            );
+            if let Ok(value) = HeaderValue::from_str(&session_cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(error) => {
+            tracing::warn!(%error, "finishing the auth request failed");
+            html(
+                StatusCode::BAD_REQUEST,
+                page::error_page("The login request is unknown or has expired."),
+                &[],
+            )
+        }
+    }
+}
+
+/// Ends the browser's session and the grants it produced, then returns to the app.
+pub async fn logout(
+    state: AppState,
+    headers: HeaderMap,
+    params: Vec<(String, String)>,
+) -> Response {
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("Unknown instance."),
+            &[],
+        );
+    };
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some((session_id, token)) = cookie(&headers, SESSION_COOKIE)
+        .as_deref()
+        .and_then(|c| c.split_once(':'))
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    {
+        let terminate = TerminateSession {
+            session_id: session_id.clone(),
+            token_hash: Some(token_hash(&token)),
+            require_token: true,
+        };
+        if run(&state, &instance.id, "LOGIN", &terminate).await.is_ok()
+            && let Ok(grants) = grants_of_session(state.store(), &instance.id, &session_id).await
+            && !grants.is_empty()
+        {
+            let command = TerminateGrants {
+                grant_ids: grants.into_iter().map(|(id, _)| id).collect(),
+                reason: "logout".into(),
+            };
+            let _ = run(&state, &instance.id, "LOGIN", &command).await;
+        }
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let (Some(client_id), Some(target)) = (param("client_id"), param("post_logout_redirect_uri"))
+        && let Ok(Some(app)) = app_by_client_id(state.store(), &instance.id, &client_id).await
+        && app
+            .config
+            .oidc
+            .as_ref()
+            .is_some_and(|oidc| oidc.post_logout_redirect_uris.contains(&target))
+    {
+        let mut url = target;
+        if let Some(state_value) = param("state")
+            && let Ok(mut parsed) = url::Url::parse(&url)
+        {
+            parsed.query_pairs_mut().append_pair("state", &state_value);
+            url = parsed.to_string();
+        }
+        let mut response = Redirect::to(&url).into_response();
+        if let Ok(value) = HeaderValue::from_str(&clear) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        return response;
+    }
+    html(
+        StatusCode::OK,
+        page::message_page("Signed out", "You are signed out."),
+        &[clear],
+    )
+}
