@@ -17,6 +17,7 @@ mod e2e {
     mod embedded;
     mod errors;
     mod lifecycle;
+    mod oidc;
     mod postgres;
     mod projects;
     mod sdk;
