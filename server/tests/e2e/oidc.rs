@@ -3,6 +3,9 @@
 //! refreshes (rotation; reusing an old refresh token revokes the family), introspects and
 //! revokes; a wrong redirect URI is never redirected to and a replayed code revokes its tokens.
 
+// The test is the RP: it talks to the server directly, and reads the real clock to check token times.
+#![allow(clippy::disallowed_methods)]
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::redirect::Policy;
