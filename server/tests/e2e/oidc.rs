@@ -162,7 +162,10 @@ async fn setup(server: &Server) -> (String, String) {
         json!({"userId": "ada"}),
     )
     .await;
-    let org = user["user"]["details"]["resourceOwner"].as_str().unwrap().to_owned();
+    let org = user["user"]["details"]["resourceOwner"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (status, body) = call(
         "zitadel.project.v2.ProjectService",
         "CreateProject",
