@@ -91,7 +91,8 @@ fn a_code_is_exchanged_once_then_replays_name_the_grant() {
 #[test]
 fn wrong_code_client_redirect_verifier_or_age_fail_alike() {
     let state = succeeded();
-    let cases: Vec<(&str, &str, Option<&str>, Option<&str>, i64)> = vec![
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
+    let cases: Vec<Case> = vec![
         ("other", "client", Some("https://rp/cb"), Some(VERIFIER), 20),
         ("hash", "other", Some("https://rp/cb"), Some(VERIFIER), 20),
         (

@@ -14,9 +14,11 @@ use sha2::{Digest, Sha256};
 
 use crate::e2e::support::Server;
 
+mod rp;
+
 const VERIFIER: &str = "a-code-verifier-that-is-long-enough-for-pkce-1234567890";
 
-struct Browser {
+pub(super) struct Browser {
     http: reqwest::Client,
     base: String,
     host: String,
@@ -24,7 +26,7 @@ struct Browser {
 }
 
 impl Browser {
-    fn new(server: &Server) -> Self {
+    pub(super) fn new(server: &Server) -> Self {
         Browser {
             http: reqwest::Client::builder()
                 .redirect(Policy::none())
@@ -53,7 +55,7 @@ impl Browser {
             .join("; ")
     }
 
-    async fn get(&mut self, path_or_url: &str) -> reqwest::Response {
+    pub(super) async fn get(&mut self, path_or_url: &str) -> reqwest::Response {
         let url = if path_or_url.starts_with("http") {
             path_or_url.to_owned()
         } else {
@@ -71,7 +73,7 @@ impl Browser {
         response
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(super) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -86,17 +88,17 @@ impl Browser {
     }
 }
 
-fn hidden(html: &str, name: &str) -> String {
+pub(super) fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).unwrap() + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(super) fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
-fn query_param(url: &str, name: &str) -> Option<String> {
+pub(super) fn query_param(url: &str, name: &str) -> Option<String> {
     url::Url::parse(url)
         .unwrap()
         .query_pairs()
@@ -131,7 +133,7 @@ async fn introspect(server: &Server, client: (&str, &str), access_token: &str) -
         .unwrap()
 }
 
-async fn setup(server: &Server) -> (String, String) {
+pub(super) async fn setup(server: &Server) -> (String, String) {
     let call = |service: &str, method: &str, body: Value| {
         let path = format!("/{service}/{method}");
         async move {
@@ -204,7 +206,18 @@ async fn sign_in(browser: &mut Browser, client_id: &str, password: &str) -> Stri
          &code_challenge={challenge}&code_challenge_method=S256",
         urlencode(client_id)
     );
-    let response = browser.get(&authorize).await;
+    log_in(browser, &authorize, "ada", password).await
+}
+
+/// Follows an authorize URL to the login pages and signs in; returns where the login redirects
+/// (or the page's HTML when it does not).
+pub(super) async fn log_in(
+    browser: &mut Browser,
+    authorize: &str,
+    login_name: &str,
+    password: &str,
+) -> String {
+    let response = browser.get(authorize).await;
     assert_eq!(response.status(), 303, "{:?}", response.text().await);
     let login = location(&response);
     let page = browser.get(&login).await.text().await.unwrap();
@@ -216,7 +229,7 @@ async fn sign_in(browser: &mut Browser, client_id: &str, password: &str) -> Stri
             &[
                 ("authRequest", &auth_request),
                 ("csrf", &csrf),
-                ("loginName", "ada"),
+                ("loginName", login_name),
             ],
         )
         .await
@@ -230,7 +243,7 @@ async fn sign_in(browser: &mut Browser, client_id: &str, password: &str) -> Stri
             &[
                 ("authRequest", &auth_request),
                 ("csrf", &csrf),
-                ("loginName", "ada"),
+                ("loginName", login_name),
                 ("password", password),
             ],
         )
@@ -242,7 +255,7 @@ async fn sign_in(browser: &mut Browser, client_id: &str, password: &str) -> Stri
     }
 }
 
-fn urlencode(value: &str) -> String {
+pub(super) fn urlencode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
