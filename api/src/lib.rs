@@ -12,6 +12,7 @@ pub mod error;
 pub mod feature;
 pub mod instance;
 pub mod internal_permission;
+pub mod limits;
 pub mod management;
 pub mod org;
 pub mod project;

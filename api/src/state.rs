@@ -92,6 +92,8 @@ pub struct AppState {
     pub dns: TxtLookup,
     /// Seals web keys' private halves at rest (`CASTELLAN_MASTERKEY`).
     pub master_key: MasterKey,
+    /// Rate limits of the login and token endpoints.
+    pub limits: crate::limits::Limits,
 }
 
 impl AppState {

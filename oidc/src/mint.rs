@@ -71,6 +71,9 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// Token exchange only (RFC 8693 §2.2.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_token_type: Option<String>,
 }
 
 /// What the response should contain besides the access token.
@@ -123,6 +126,12 @@ pub async fn respond(
             if let Some(sid) = &grant.session_id {
                 claims.insert("sid".into(), json!(sid));
             }
+            if let Some(actor) = &grant.actor {
+                claims.insert(
+                    "act".into(),
+                    json!({"iss": actor.issuer, "sub": actor.subject}),
+                );
+            }
             signer
                 .sign(Some("at+jwt"), &Value::Object(claims))
                 .map_err(|e| DomainError::internal("OIDC-0301", format!("sign: {e}")))?
@@ -159,6 +168,12 @@ pub async fn respond(
             claims.insert("sid".into(), json!(sid));
         }
         claims.insert("at_hash".into(), json!(at_hash(&access_token)));
+        if let Some(actor) = &grant.actor {
+            claims.insert(
+                "act".into(),
+                json!({"iss": actor.issuer, "sub": actor.subject}),
+            );
+        }
         claims.insert("client_id".into(), json!(grant.client_id));
         Some(
             signer
@@ -176,5 +191,6 @@ pub async fn respond(
         refresh_token: planned.refresh.map(|(token, _)| token),
         id_token,
         scope: scopes.join(" "),
+        issued_token_type: None,
     })
 }

@@ -31,6 +31,9 @@ pub struct Config {
     /// kept in `<data dir>/masterkey` (created on first start). Processes that share a ledger
     /// must share the key.
     pub master_key: Option<String>,
+    /// Requests per minute on the login and token endpoints (`CASTELLAN_RATELIMIT_*`; 0: off).
+    #[serde(skip)]
+    pub rate_limits: castellan_api::limits::LimitSettings,
 }
 
 /// Argon2id cost of new password hashes (ZITADEL's `PasswordHasher`).
@@ -208,6 +211,7 @@ impl Default for Config {
             domain_verification: Default::default(),
             password_hasher: PasswordHasherConfig::default(),
             master_key: None,
+            rate_limits: castellan_api::limits::LimitSettings::default(),
         }
     }
 }
@@ -332,6 +336,18 @@ impl Config {
             }
             "DATA_DIR" | "DATADIR" => self.data_dir = PathBuf::from(value),
             "MASTERKEY" => self.master_key = Some(value),
+            "RATELIMIT_LOGINPERNAMEPERMINUTE" => {
+                self.rate_limits.login_per_name_per_minute =
+                    value.parse().map_err(|_| invalid("a number"))?
+            }
+            "RATELIMIT_LOGINPERADDRESSPERMINUTE" => {
+                self.rate_limits.login_per_address_per_minute =
+                    value.parse().map_err(|_| invalid("a number"))?
+            }
+            "RATELIMIT_TOKENPERCLIENTPERMINUTE" => {
+                self.rate_limits.token_per_client_per_minute =
+                    value.parse().map_err(|_| invalid("a number"))?
+            }
             "DATABASE_POSTGRES_DSN" => self.database.postgres.dsn = value,
             "LOG_FORMAT" => self.log.format = value,
             "LOG_LEVEL" => self.log.level = value,

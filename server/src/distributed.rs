@@ -189,6 +189,7 @@ pub fn app_state(config: &Config, parts: &Parts) -> Result<(AppState, Arc<Writer
         outbound: outbound.outbound,
         dns: outbound.dns,
         master_key: crate::master_key::load(config)?,
+        limits: castellan_api::limits::Limits::new(config.rate_limits),
     };
     Ok((app, writer))
 }

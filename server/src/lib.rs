@@ -118,12 +118,15 @@ async fn start_distributed(
     let router = http::router(app, Some(parts.registry.clone()), ready.clone(), metrics);
     ready.store(true, Ordering::Release);
     tracing::info!(port = config.port, roles = ?config.roles, "castellan (distributed) is ready");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|stop| *stop).await;
-        })
-        .await
-        .map_err(ServerError::Serve)?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    })
+    .await
+    .map_err(ServerError::Serve)?;
     ready.store(false, Ordering::Release);
     for worker in workers {
         let _ = worker.await;
@@ -165,16 +168,20 @@ async fn start_embedded(
         outbound: outbound.outbound,
         dns: outbound.dns,
         master_key: crate::master_key::load(&config)?,
+        limits: castellan_api::limits::Limits::new(config.rate_limits),
     };
     let router = http::router(Some(app), None, ready.clone(), metrics);
     ready.store(true, Ordering::Release);
     tracing::info!(port = config.port, domain = %config.external_domain, "castellan is ready");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|stop| *stop).await;
-        })
-        .await
-        .map_err(ServerError::Serve)?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    })
+    .await
+    .map_err(ServerError::Serve)?;
     ready.store(false, Ordering::Release);
     let _ = projector_task.await;
     tracing::info!("castellan stopped");

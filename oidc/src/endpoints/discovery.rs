@@ -32,8 +32,11 @@ pub async fn configuration(
             "authorization_code",
             "refresh_token",
             "client_credentials",
-            "urn:ietf:params:oauth:grant-type:jwt-bearer"
+            "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+            "urn:ietf:params:oauth:grant-type:device_code"
         ],
+        "device_authorization_endpoint": format!("{iss}/oauth/v2/device_authorization"),
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256", "RS384", "RS512", "ES256", "ES384", "EdDSA"],
         "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"],

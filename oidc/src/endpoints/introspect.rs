@@ -63,6 +63,12 @@ pub async fn introspect(
     if let Some(sid) = &grant.session_id {
         claims.insert("sid".into(), json!(sid));
     }
+    if let Some(actor) = &grant.actor {
+        claims.insert(
+            "act".into(),
+            json!({"iss": actor.issuer, "sub": actor.subject}),
+        );
+    }
     Ok(Json(Value::Object(claims)).into_response())
 }
 

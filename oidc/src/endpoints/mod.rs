@@ -2,8 +2,10 @@
 
 pub mod authorize;
 pub mod client;
+pub mod device;
 pub mod discovery;
 pub mod error;
+pub mod exchange;
 pub mod introspect;
 pub mod token;
 pub mod userinfo;
@@ -25,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/oauth/v2/keys", get(discovery::keys))
         .route("/oauth/v2/authorize", get(authorize::authorize))
         .route("/oauth/v2/token", post(token::token))
+        .route(
+            "/oauth/v2/device_authorization",
+            post(device::authorization),
+        )
         .route("/oauth/v2/introspect", post(introspect::introspect))
         .route("/oauth/v2/revoke", post(introspect::revoke))
         .route(

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use castellan_api::bound_token::parse_token;
+use castellan_api::limits::ClientAddress;
 use castellan_api::state::AppState;
 use castellan_core::oidc::auth_request::AuthRequest;
 use castellan_core::oidc::grant::NewGrant;
@@ -39,12 +40,35 @@ fn ok(response: TokenResponse) -> Response {
 
 pub async fn token(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let instance = instance(&state, &headers).await?;
     let iss = issuer(&state, &headers)?;
     let form = form(&body)?;
+    // Limited per client: the named client id, else the assertion's subject, else the address.
+    let client = offered(&headers, &form)
+        .ok()
+        .and_then(|o| o.client_id)
+        .or_else(|| {
+            field(&form, "assertion")
+                .and_then(|a| castellan_jose::peek(a).ok())
+                .and_then(|p| {
+                    p.claims
+                        .get("sub")
+                        .and_then(|s| s.as_str())
+                        .map(str::to_owned)
+                })
+        })
+        .or_else(|| address.map(|ip| ip.to_string()))
+        .unwrap_or_default();
+    if !state.limits.allow_token(&instance.id, &client) {
+        return Err(OAuthError::new(
+            "slow_down",
+            "too many token requests for this client; retry later",
+        ));
+    }
     let ctx = Ctx {
         state: &state,
         instance_id: &instance.id,
@@ -57,6 +81,16 @@ pub async fn token(
         Some("refresh_token") => ctx.refresh_token().await?,
         Some("client_credentials") => ctx.client_credentials().await?,
         Some(JWT_BEARER) => ctx.jwt_profile().await?,
+        Some(super::device::GRANT_TYPE) => {
+            let client =
+                authenticate_app(&state, &instance.id, &iss, &offered(&headers, &form)?).await?;
+            super::device::poll(&state, &instance.id, &iss, &client, &form).await?
+        }
+        Some(super::exchange::GRANT_TYPE) => {
+            let client =
+                authenticate_app(&state, &instance.id, &iss, &offered(&headers, &form)?).await?;
+            super::exchange::exchange(&state, &instance.id, &iss, &client, &form).await?
+        }
         Some(_) => {
             return Err(OAuthError::new(
                 "unsupported_grant_type",

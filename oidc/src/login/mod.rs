@@ -3,6 +3,7 @@
 //! name exactly like a wrong password (after spending the time of a hash verification), so the
 //! pages reveal nothing about which users exist. A locked or inactive user gets the same answer.
 
+pub mod device;
 pub mod page;
 
 use axum::Form;
@@ -11,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use castellan_api::limits::ClientAddress;
 use castellan_api::state::AppState;
 use castellan_core::oidc::auth_request::AuthRequest;
 use castellan_readers::queries::login::user_by_login_name;
@@ -31,6 +33,7 @@ use crate::flow::{finish_auth_request, run};
 const CSRF_COOKIE: &str = "castellan_csrf";
 const SESSION_COOKIE: &str = "castellan_session";
 const WRONG: &str = "The login name or password is wrong.";
+const TOO_MANY: &str = "Too many attempts. Wait a minute and try again.";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +42,8 @@ pub fn router() -> Router<AppState> {
             get(login_name_form).post(login_name_submit),
         )
         .route("/ui/login/password", axum::routing::post(password_submit))
+        .route("/device", get(device::form).post(device::login))
+        .route("/device/decide", axum::routing::post(device::decide))
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -72,7 +77,87 @@ fn html(status: StatusCode, body: String, set_cookies: &[String]) -> Response {
 }
 
 fn csrf_cookie(value: &str) -> String {
-    format!("{CSRF_COOKIE}={value}; Path=/ui/login; HttpOnly; SameSite=Strict")
+    format!("{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict")
+}
+
+/// The browser's CSRF token, and the cookie to set when it has none yet.
+fn csrf_token(headers: &HeaderMap) -> (String, Vec<String>) {
+    match cookie(headers, CSRF_COOKIE) {
+        Some(existing) if !existing.is_empty() => (existing, Vec::new()),
+        _ => {
+            let (fresh, _) = new_bearer_token();
+            let set = vec![csrf_cookie(&fresh)];
+            (fresh, set)
+        }
+    }
+}
+
+fn session_cookie(session_id: &str, session_token: &str) -> String {
+    format!("{SESSION_COOKIE}={session_id}:{session_token}; Path=/; HttpOnly; SameSite=Lax")
+}
+
+/// Why a sign-in was refused; the pages show [`WRONG`] for every kind of wrong credential.
+enum Refusal {
+    Wrong,
+    TooMany,
+    Failed,
+}
+
+/// Checks a login name and password and opens a session: (session id, token, token hash).
+async fn authenticate(
+    state: &AppState,
+    instance_id: &str,
+    login_name: &str,
+    password: &str,
+    address: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+) -> Result<(String, String, String), Refusal> {
+    if !state.limits.allow_login(instance_id, login_name, address) {
+        return Err(Refusal::TooMany);
+    }
+    let hasher = state.config.password_hasher;
+    let user = user_by_login_name(state.store(), instance_id, login_name)
+        .await
+        .ok()
+        .flatten();
+    let Some(user) = user else {
+        verify_nothing(password, &hasher).await;
+        return Err(Refusal::Wrong);
+    };
+    let max_attempts = lockout(state.store(), instance_id, &user.org_id)
+        .await
+        .map(|policy| policy.max_password_attempts)
+        .unwrap_or(0);
+    let session_id = state.writer.next_id();
+    let (session_token, session_hash) = new_bearer_token();
+    let command = ChangeSession {
+        session_id: session_id.clone(),
+        change: SessionChange {
+            create: true,
+            new_token_hash: session_hash.clone(),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            user_id: Some(user.id.clone()),
+            password: Some(password.to_owned()),
+            max_password_attempts: max_attempts,
+            hasher,
+            ..SessionChange::default()
+        },
+    };
+    match run(state, instance_id, &user.id, &command).await {
+        Ok(committed) => match committed.output {
+            SessionOutcome::Changed(_) => Ok((session_id, session_token, session_hash)),
+            SessionOutcome::PasswordRejected { .. } => Err(Refusal::Wrong),
+        },
+        // Locked, inactive or password-less users look like a wrong password.
+        Err(error) if error.code.starts_with("USER-") => Err(Refusal::Wrong),
+        Err(error) => {
+            tracing::error!(%error, "login failed");
+            Err(Refusal::Failed)
+        }
+    }
 }
 
 fn check_csrf(headers: &HeaderMap, submitted: &str) -> bool {
@@ -117,14 +202,7 @@ async fn login_name_form(
             &[],
         );
     };
-    let (csrf, cookies) = match cookie(&headers, CSRF_COOKIE) {
-        Some(existing) if !existing.is_empty() => (existing, Vec::new()),
-        _ => {
-            let (fresh, _) = new_bearer_token();
-            let set = vec![csrf_cookie(&fresh)];
-            (fresh, set)
-        }
-    };
+    let (csrf, cookies) = csrf_token(&headers);
     let hint = request.params.login_hint.unwrap_or_default();
     html(
         StatusCode::OK,
@@ -194,6 +272,7 @@ pub struct PasswordForm {
 
 async fn password_submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -233,57 +312,49 @@ async fn password_submit(
             &[],
         )
     };
-    let hasher = state.config.password_hasher;
-    let user = user_by_login_name(state.store(), &instance.id, &form.login_name)
-        .await
-        .ok()
-        .flatten();
-    let Some(user) = user else {
-        verify_nothing(&form.password, &hasher).await;
-        return wrong();
-    };
-    let max_attempts = lockout(state.store(), &instance.id, &user.org_id)
-        .await
-        .map(|policy| policy.max_password_attempts)
-        .unwrap_or(0);
-    let session_id = state.writer.next_id();
-    let (session_token, session_hash) = new_bearer_token();
-    let command = ChangeSession {
-        session_id: session_id.clone(),
-        change: SessionChange {
-            create: true,
-            new_token_hash: session_hash.clone(),
-            user_agent: headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            user_id: Some(user.id.clone()),
-            password: Some(form.password.clone()),
-            max_password_attempts: max_attempts,
-            hasher,
-            ..SessionChange::default()
-        },
-    };
-    match run(&state, &instance.id, &user.id, &command).await {
-        Ok(committed) => match committed.output {
-            SessionOutcome::Changed(_) => {}
-            SessionOutcome::PasswordRejected { .. } => return wrong(),
-        },
-        // Locked, inactive or password-less users look like a wrong password.
-        Err(error) if error.code.starts_with("USER-") => return wrong(),
-        Err(error) => {
-            tracing::error!(%error, "login failed");
+    let (session_id, session_token, session_hash) = match authenticate(
+        &state,
+        &instance.id,
+        &form.login_name,
+        &form.password,
+        address,
+        &headers,
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(Refusal::Wrong) => return wrong(),
+        Err(Refusal::TooMany) => {
+            return html(
+                StatusCode::TOO_MANY_REQUESTS,
+                page::password_page(
+                    &form.auth_request,
+                    &form.csrf,
+                    &form.login_name,
+                    Some(TOO_MANY),
+                ),
+                &[],
+            );
+        }
+        Err(Refusal::Failed) => {
             return html(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 page::error_page("The login failed."),
                 &[],
             );
         }
-    }
+    };
+    let user_id =
+        castellan_readers::queries::oidc::session(state.store(), &instance.id, &session_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|s| s.user_id)
+            .unwrap_or_default();
     match finish_auth_request(
         &state,
         &instance.id,
-        &user.id,
+        &user_id,
         &form.auth_request,
         &session_id,
         &session_hash,

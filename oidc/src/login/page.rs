@@ -91,6 +91,44 @@ pub fn password_page(
     )
 }
 
+pub fn device_page(csrf: &str, user_code: &str, error: Option<&str>) -> String {
+    layout(
+        "Connect a device",
+        &format!(
+            "{error}<form method=\"post\" action=\"/device\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <label for=\"userCode\">Code shown on the device</label>\
+             <input id=\"userCode\" name=\"userCode\" value=\"{code}\" required>\
+             <label for=\"loginName\">Login name</label>\
+             <input id=\"loginName\" name=\"loginName\" autocomplete=\"username\" required>\
+             <label for=\"password\">Password</label>\
+             <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+             <button id=\"submit\" type=\"submit\">Continue</button></form>",
+            error = error_block(error),
+            csrf = escape(csrf),
+            code = escape(user_code),
+        ),
+    )
+}
+
+pub fn device_consent_page(csrf: &str, user_code: &str, client: &str, scopes: &str) -> String {
+    layout(
+        "Allow access?",
+        &format!(
+            "<p id=\"consent\">{client} asks for access ({scopes}).</p>\
+             <form method=\"post\" action=\"/device/decide\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"userCode\" value=\"{code}\">\
+             <button id=\"approve\" name=\"decision\" value=\"approve\" type=\"submit\">Allow</button>\
+             <button id=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\">Deny</button></form>",
+            client = escape(client),
+            scopes = escape(scopes),
+            csrf = escape(csrf),
+            code = escape(user_code),
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -292,9 +292,13 @@ mod tests {
                 3,
             ))
             .unwrap();
-        assert_eq!(ops.len(), 2);
+        assert_eq!(ops.len(), 3);
         assert!(matches!(&ops[0], RowOp::Delete { table, clustering, .. }
             if *table == USER_VIEWS && clustering == "u1"));
+        assert!(
+            matches!(&ops[2], RowOp::Delete { table, partition, clustering }
+            if *table == USERNAMES && partition == &key(&["i", "ada"]) && clustering == "u1")
+        );
     }
 
     #[test]

@@ -1,0 +1,187 @@
+//! The `/device` pages (RFC 8628 §3.3): the user types the code the device shows and signs in,
+//! then allows or denies the device. The same rules as the login pages apply: CSRF cookie, rate
+//! limit, and one answer for unknown users, wrong passwords and locked users.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use castellan_api::limits::ClientAddress;
+use castellan_api::state::AppState;
+use castellan_readers::queries::oidc::device_by_user_code;
+use castellan_writer::commands::oidc::DecideDevice;
+use castellan_writer::secrets::token_hash;
+use serde::Deserialize;
+
+use super::{
+    SESSION_COOKIE, authenticate, check_csrf, cookie, csrf_token, html, page, session_cookie,
+};
+use crate::endpoints::device::normalize_user_code;
+use crate::endpoints::instance;
+use crate::flow::run;
+
+#[derive(Deserialize)]
+pub struct DeviceQuery {
+    #[serde(default)]
+    user_code: String,
+}
+
+pub async fn form(headers: HeaderMap, Query(query): Query<DeviceQuery>) -> Response {
+    let (csrf, cookies) = csrf_token(&headers);
+    html(
+        StatusCode::OK,
+        page::device_page(&csrf, &query.user_code, None),
+        &cookies,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DeviceLogin {
+    #[serde(default)]
+    csrf: String,
+    #[serde(rename = "userCode", default)]
+    user_code: String,
+    #[serde(rename = "loginName", default)]
+    login_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<DeviceLogin>,
+) -> Response {
+    if !check_csrf(&headers, &form.csrf) {
+        return html(
+            StatusCode::FORBIDDEN,
+            page::error_page("The form has expired; start again."),
+            &[],
+        );
+    }
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("Unknown instance."),
+            &[],
+        );
+    };
+    let retry = |message: &str| {
+        html(
+            StatusCode::OK,
+            page::device_page(&form.csrf, &form.user_code, Some(message)),
+            &[],
+        )
+    };
+    let code = normalize_user_code(&form.user_code);
+    let device = device_by_user_code(state.store(), &instance.id, &code, state.clock.now())
+        .await
+        .ok()
+        .flatten();
+    let Some(device) = device else {
+        return retry("The code is unknown or has expired.");
+    };
+    let session = match authenticate(
+        &state,
+        &instance.id,
+        &form.login_name,
+        &form.password,
+        address,
+        &headers,
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(response) => {
+            return match response {
+                super::Refusal::Wrong => retry(super::WRONG),
+                super::Refusal::TooMany => retry(super::TOO_MANY),
+                super::Refusal::Failed => html(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    page::error_page("The login failed."),
+                    &[],
+                ),
+            };
+        }
+    };
+    html(
+        StatusCode::OK,
+        page::device_consent_page(
+            &form.csrf,
+            &code,
+            &device.client_id,
+            &device.scopes.join(" "),
+        ),
+        &[session_cookie(&session.0, &session.1)],
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DeviceDecision {
+    #[serde(default)]
+    csrf: String,
+    #[serde(rename = "userCode", default)]
+    user_code: String,
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<DeviceDecision>,
+) -> Response {
+    if !check_csrf(&headers, &form.csrf) {
+        return html(
+            StatusCode::FORBIDDEN,
+            page::error_page("The form has expired; start again."),
+            &[],
+        );
+    }
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page("Unknown instance."),
+            &[],
+        );
+    };
+    let code = normalize_user_code(&form.user_code);
+    let device = device_by_user_code(state.store(), &instance.id, &code, state.clock.now())
+        .await
+        .ok()
+        .flatten();
+    let session = cookie(&headers, SESSION_COOKIE).and_then(|c| {
+        c.split_once(':')
+            .map(|(id, token)| (id.to_owned(), token_hash(token)))
+    });
+    let (Some(device), Some(session)) = (device, session) else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            page::error_page("The code is unknown or has expired."),
+            &[],
+        );
+    };
+    let approve = form.decision == "approve";
+    let command = DecideDevice {
+        id: device.device_id,
+        approval: approve.then_some(session),
+    };
+    match run(&state, &instance.id, "LOGIN", &command).await {
+        Ok(_) if approve => html(
+            StatusCode::OK,
+            page::message_page("Device connected", "You can return to your device."),
+            &[],
+        ),
+        Ok(_) => html(
+            StatusCode::OK,
+            page::message_page("Access denied", "The device was not given access."),
+            &[],
+        ),
+        Err(_) => html(
+            StatusCode::BAD_REQUEST,
+            page::error_page("The code is unknown or has expired."),
+            &[],
+        ),
+    }
+}
