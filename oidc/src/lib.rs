@@ -4,16 +4,24 @@
 
 pub mod flow;
 pub mod secrets;
+pub mod service;
 
 use axum::Router;
 use castellan_api::state::AppState;
 
 /// Every v2 method this crate serves, as Connect paths without the leading slash.
 pub fn served_methods() -> Vec<String> {
-    Vec::new()
+    let mut methods = service::session::served_methods();
+    methods.extend(service::oidc_v2::served_methods());
+    methods.extend(service::web_key::served_methods());
+    methods.sort();
+    methods
 }
 
 /// The OIDC endpoints, login pages and services.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(service::session::router())
+        .merge(service::oidc_v2::router())
+        .merge(service::web_key::router())
 }
