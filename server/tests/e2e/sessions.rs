@@ -281,7 +281,7 @@ async fn sessions_check_users_and_passwords_and_lock_out_after_the_limit() {
         json!({"queries": [{"userIdQuery": {"id": "ada-1"}}]}),
     )
     .await;
-    assert_eq!(session_ids(&listed), [session_id.clone()]);
+    assert_eq!(session_ids(&listed), [session_id.as_str()]);
     assert_eq!(listed["details"]["totalResult"], "1");
 
     // SetSession: a wrong token is refused; the right one is replaced by a new one.
@@ -425,7 +425,7 @@ async fn sessions_are_seen_by_their_creator_and_by_readers_only() {
         &login,
     )
     .await;
-    assert_eq!(session_ids(&listed), [login_session.clone()]);
+    assert_eq!(session_ids(&listed), [login_session.as_str()]);
     // Over REST, newest first.
     let (status, listed) = server
         .rest(

@@ -22,7 +22,9 @@ async fn call_on(
     body: Value,
     token: &str,
 ) -> (u16, Value) {
-    let response = reqwest::Client::new()
+    let response = reqwest::Client::builder()
+        .build()
+        .unwrap()
         .post(format!("{}/{SESSIONS}/{method}", server.base_url()))
         .header("Host", format!("{host}:{}", server.port))
         .header("Content-Type", "application/json")
