@@ -8,6 +8,7 @@ use castellan_api::state::AppState;
 use castellan_api::support::{execute, require_id};
 use castellan_core::DomainError;
 use castellan_core::oidc::auth_request::{self, AuthRequest as AuthRequestState};
+use castellan_core::oidc::device::{self, DeviceAuthorization, DeviceState};
 use castellan_readers::queries::oidc::device_by_user_code;
 use castellan_writer::commands::oidc::DecideDevice;
 use castellan_writer::secrets::token_hash;
@@ -170,7 +171,16 @@ pub async fn get_device_authorization_request(
     )
     .await
     .map_err(read_error)?
-    .ok_or_else(|| DomainError::not_found("OIDC-0304", "Device authorization not found"))?;
+    .ok_or_else(device::not_found)?;
+    // The user-code row stays until it expires; the aggregate tells whether it was decided.
+    let now = state.clock.now();
+    let loaded = state
+        .writer
+        .load::<DeviceAuthorization>(&command_context(&caller), &device.device_id)
+        .await?;
+    if loaded.state.state != DeviceState::Pending || now >= loaded.state.expires_at {
+        return Err(device::not_found());
+    }
     Ok(GetDeviceAuthorizationRequestResponse {
         device_authorization_request: DeviceAuthorizationRequest {
             id: device.device_id,

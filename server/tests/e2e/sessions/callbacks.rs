@@ -1,10 +1,13 @@
 //! The OIDCService end to end: a login client reads an auth request and finishes it with a
-//! checked session (the RP gets a code) or with an OAuth error. The auth requests are appended
-//! through the writer, as the authorization endpoint would.
+//! checked session (the RP gets a code) or with an OAuth error, and approves or denies device
+//! authorizations. Auth requests and devices are appended through the writer, as the OAuth
+//! endpoints would.
+
+use std::time::Duration;
 
 use castellan_core::oidc::auth_request::AuthRequestParams;
 use castellan_writer::CommandContext;
-use castellan_writer::commands::oidc::AddAuthRequest;
+use castellan_writer::commands::oidc::{AddAuthRequest, AddDevice};
 use serde_json::json;
 
 use super::super::support::{LedgerProbe, Server};
@@ -222,4 +225,134 @@ async fn a_login_client_finishes_auth_requests_with_sessions_or_errors() {
         malformed.1
     );
     assert_eq!(probe.head().await, before, "a refused call wrote");
+}
+
+async fn add_device(probe: &LedgerProbe, id: &str, user_code: &str) {
+    let ctx = CommandContext {
+        instance_id: instance_id(probe).await,
+        creator: "e2e".into(),
+    };
+    let command = AddDevice {
+        id: id.to_owned(),
+        client_id: "tv".into(),
+        device_code_hash: format!("{id}-hash"),
+        user_code: user_code.to_owned(),
+        scopes: vec!["openid".into()],
+    };
+    probe.writer().execute(&ctx, &command).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_login_client_approves_or_denies_devices_by_user_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let probe = LedgerProbe::open(dir.path()).await;
+    add_user(&server, "ada-1", "ada", "Password1!").await;
+    let login = robot(&server, &probe, "login", &["IAM_LOGIN_CLIENT"]).await;
+    add_device(&probe, "dev-1", "ABCD-EFGH").await;
+    add_device(&probe, "dev-2", "WXYZ-2345").await;
+
+    // The user code finds the device (once the server has read the writer's events; bounded).
+    let by_code = json!({"userCode": "ABCD-EFGH"});
+    let mut found = (0, json!(null));
+    for _ in 0..100 {
+        found = call(
+            &server,
+            OIDC,
+            "GetDeviceAuthorizationRequest",
+            by_code.clone(),
+            &login,
+        )
+        .await;
+        if found.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(found.0, 200, "{}", found.1);
+    let device = &found.1["deviceAuthorizationRequest"];
+    assert_eq!(device["id"], "dev-1");
+    assert_eq!(device["clientId"], "tv");
+    assert_eq!(device["scope"], json!(["openid"]));
+
+    // Approved with a checked session (not with a wrong token); decided once.
+    let check =
+        json!({"checks": {"user": {"userId": "ada-1"}, "password": {"password": "Password1!"}}});
+    let (status, session) = call(&server, SESSIONS, "CreateSession", check, &login).await;
+    assert_eq!(status, 200, "{session}");
+    let session_id = session["sessionId"].as_str().unwrap();
+    let wrong = json!({"deviceAuthorizationId": "dev-1", "session": {"sessionId": session_id, "sessionToken": "wrong"}});
+    let refused = call(
+        &server,
+        OIDC,
+        "AuthorizeOrDenyDeviceAuthorization",
+        wrong,
+        &login,
+    )
+    .await;
+    assert_eq!(code(&refused).0, 404, "{}", refused.1);
+    let approve = json!({"deviceAuthorizationId": "dev-1", "session": {"sessionId": session_id, "sessionToken": session["sessionToken"]}});
+    let (status, approved) = call(
+        &server,
+        OIDC,
+        "AuthorizeOrDenyDeviceAuthorization",
+        approve.clone(),
+        &login,
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    let again = call(
+        &server,
+        OIDC,
+        "AuthorizeOrDenyDeviceAuthorization",
+        approve,
+        &login,
+    )
+    .await;
+    assert_eq!(code(&again), (404, Some("not_found")), "{}", again.1);
+    let gone = call(
+        &server,
+        OIDC,
+        "GetDeviceAuthorizationRequest",
+        by_code,
+        &login,
+    )
+    .await;
+    assert_eq!(code(&gone), (404, Some("not_found")), "{}", gone.1);
+
+    // Denied.
+    let deny = json!({"deviceAuthorizationId": "dev-2", "deny": {}});
+    let (status, denied) = call(
+        &server,
+        OIDC,
+        "AuthorizeOrDenyDeviceAuthorization",
+        deny.clone(),
+        &login,
+    )
+    .await;
+    assert_eq!(status, 200, "{denied}");
+    let again = call(
+        &server,
+        OIDC,
+        "AuthorizeOrDenyDeviceAuthorization",
+        deny,
+        &login,
+    )
+    .await;
+    assert_eq!(code(&again), (404, Some("not_found")), "{}", again.1);
+    let neither = json!({"deviceAuthorizationId": "dev-2"});
+    let refused = call(
+        &server,
+        OIDC,
+        "AuthorizeOrDenyDeviceAuthorization",
+        neither,
+        &login,
+    )
+    .await;
+    assert_eq!(
+        code(&refused),
+        (400, Some("invalid_argument")),
+        "{}",
+        refused.1
+    );
 }
