@@ -21,6 +21,8 @@ mod e2e {
     mod postgres;
     mod projects;
     mod sdk;
+    mod sessions;
     mod settings;
     mod users;
+    mod web_keys;
 }

@@ -335,7 +335,9 @@ pub fn deserialize_enum<'de, T: ProtoEnum, D: Deserializer<'de>>(d: D) -> Result
 }
 
 /// Declares a proto enum with its proto-JSON serde impls. The first value must be the
-/// zero value (it becomes `Default`). Must be invoked in a sibling module of `common`.
+/// zero value (it becomes `Default`). Exported so that the services of other crates (castellan-oidc)
+/// declare their enums the same way.
+#[macro_export]
 macro_rules! proto_enum {
     (
         $(#[$meta:meta])*
@@ -411,7 +413,7 @@ macro_rules! proto_enum {
     };
 }
 
-pub(crate) use proto_enum;
+pub use crate::proto_enum;
 
 proto_enum! {
     /// Mirrors `zitadel.object.v2.TextQueryMethod`.

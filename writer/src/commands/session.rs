@@ -48,6 +48,10 @@ pub struct SessionChange {
     /// Create the session (CreateSession); otherwise it must exist and `token_hash` must match.
     pub create: bool,
     pub current_token_hash: Option<String>,
+    /// The caller may change the session without its token (SetSession by a caller holding
+    /// `session.write`, as ZITADEL allows); the edge decides. A token that is given is still
+    /// checked.
+    pub authorized_without_token: bool,
     /// The new session token's hash (every change issues a new token).
     pub new_token_hash: String,
     pub user_agent: Option<String>,
@@ -115,7 +119,9 @@ impl Command for ChangeSession {
             });
         } else {
             loaded.state.require_active(now)?;
-            require_token(&loaded.state, change.current_token_hash.as_deref())?;
+            if change.current_token_hash.is_some() || !change.authorized_without_token {
+                require_token(&loaded.state, change.current_token_hash.as_deref())?;
+            }
         }
         session::validate_metadata(&change.metadata)?;
         let mut plan = Plan::default();
