@@ -12,6 +12,7 @@ mod e2e {
     pub mod support;
 
     mod authorizations;
+    mod browser;
     mod distributed;
     mod domains;
     mod embedded;
