@@ -134,11 +134,16 @@ pub async fn submit(client: &Client) {
     for _ in 0..600 {
         match button.is_enabled().await {
             Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            // The old button is gone: the next page replaced it. Chromium reports this as a
+            // stale element, a missing one, or (under load, mid-navigation) as an inspector
+            // error that the node "does not belong to the document".
             Err(CmdError::Standard(error))
                 if matches!(
                     error.error,
                     ErrorStatus::StaleElementReference | ErrorStatus::NoSuchElement
-                ) =>
+                ) || error
+                    .to_string()
+                    .contains("does not belong to the document") =>
             {
                 return;
             }
