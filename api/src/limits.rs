@@ -127,7 +127,11 @@ mod tests {
         assert!(limits.allow_login("i", "bob", Some(a)));
         assert!(limits.allow_login("i", "carl", Some(b)));
         assert!(
-            !limits.allow_login("i", "dora", Some(a)),
+            limits.allow_login("i", "dora", Some(a)),
+            "the fifth from address a"
+        );
+        assert!(
+            !limits.allow_login("i", "erin", Some(a)),
             "address a used up"
         );
         assert!(

@@ -2,6 +2,7 @@
 //! pages, and the v2 services a custom login UI uses (SessionService, OIDCService) plus the
 //! WebKeyService. Token logic lives in [`mint`], [`claims`] and [`flow`]; handlers stay thin.
 
+pub mod backchannel;
 pub mod claims;
 pub mod endpoints;
 pub mod flow;

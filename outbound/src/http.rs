@@ -123,8 +123,7 @@ impl Outbound {
         })
     }
 
-    /// GETs `url`; returns the status and the body as text (lossy UTF-8).
-    pub async fn get_text(&self, url: &str) -> Result<(u16, String), OutboundError> {
+    fn checked_url(&self, url: &str) -> Result<Url, OutboundError> {
         let parsed = Url::parse(url).map_err(|_| OutboundError::InvalidUrl(url.to_owned()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(OutboundError::InvalidUrl(url.to_owned()));
@@ -134,12 +133,46 @@ impl Outbound {
                 parsed.host_str().unwrap_or_default().to_owned(),
             ));
         }
-        let mut response = self
+        Ok(parsed)
+    }
+
+    /// GETs `url`; returns the status and the body as text (lossy UTF-8).
+    pub async fn get_text(&self, url: &str) -> Result<(u16, String), OutboundError> {
+        let parsed = self.checked_url(url)?;
+        let response = self
             .client
             .get(parsed)
             .send()
             .await
             .map_err(request_error)?;
+        self.read_text(response).await
+    }
+
+    /// POSTs an `application/x-www-form-urlencoded` body; returns the status and the body.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+    ) -> Result<(u16, String), OutboundError> {
+        let parsed = self.checked_url(url)?;
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let response = self
+            .client
+            .post(parsed)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .map_err(request_error)?;
+        self.read_text(response).await
+    }
+
+    async fn read_text(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<(u16, String), OutboundError> {
         let status = response.status().as_u16();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(request_error)? {

@@ -421,7 +421,11 @@ pub async fn logout(
                 grant_ids: grants.into_iter().map(|(id, _)| id).collect(),
                 reason: "logout".into(),
             };
-            let _ = run(&state, &instance.id, "LOGIN", &command).await;
+            if let Ok(committed) = run(&state, &instance.id, "LOGIN", &command).await
+                && let Ok(issuer) = crate::endpoints::issuer(&state, &headers)
+            {
+                crate::backchannel::notify(&state, &instance.id, &issuer, &committed.output).await;
+            }
         }
     }
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

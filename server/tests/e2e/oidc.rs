@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::e2e::support::Server;
 
+mod flows;
 mod rp;
 
 const VERIFIER: &str = "a-code-verifier-that-is-long-enough-for-pkce-1234567890";
