@@ -133,6 +133,124 @@ pub fn audience(
     audience
 }
 
+pub const SCOPE_ALL_PROJECT_ROLES: &str = "urn:zitadel:iam:org:projects:roles";
+pub const SCOPE_ROLE_PREFIX: &str = "urn:zitadel:iam:org:project:role:";
+pub const SCOPE_ROLES_OF_ORG_PREFIX: &str = "urn:zitadel:iam:org:roles:id:";
+pub const ROLES_CLAIM: &str = "urn:zitadel:iam:org:project:roles";
+
+/// Whether the scopes ask for role claims.
+pub fn wants_roles(scopes: &[String]) -> bool {
+    scopes
+        .iter()
+        .any(|s| s == SCOPE_ALL_PROJECT_ROLES || s.starts_with(SCOPE_ROLE_PREFIX))
+}
+
+/// ZITADEL's role claims for the user's active authorizations on `project_id`:
+/// `{"<role>": {"<granting org id>": "<org primary domain>"}}`, under
+/// `urn:zitadel:iam:org:project:roles` and `urn:zitadel:iam:org:project:<project>:roles`.
+/// `urn:zitadel:iam:org:project:role:<key>` scopes narrow the roles to those keys (unless all
+/// project roles are asked for); `urn:zitadel:iam:org:roles:id:<org>` scopes narrow the
+/// granting orgs.
+pub async fn role_claims(
+    state: &AppState,
+    instance_id: &str,
+    user_id: &str,
+    project_id: &str,
+    scopes: &[String],
+) -> Result<Map<String, Value>, DomainError> {
+    use castellan_readers::queries::authorization::{AuthorizationFilter, list_authorizations};
+    let store = state.store();
+    let filters = [
+        AuthorizationFilter::UserIds(vec![user_id.to_owned()]),
+        AuthorizationFilter::ProjectId(project_id.to_owned()),
+        AuthorizationFilter::Active(true),
+    ];
+    let paging = Paging {
+        offset: 0,
+        limit: MAX_LIMIT,
+        asc: true,
+    };
+    let authorizations = list_authorizations(store, instance_id, &filters, paging, |_| true)
+        .await
+        .map_err(read_error)?
+        .items;
+    let all = scopes.iter().any(|s| s == SCOPE_ALL_PROJECT_ROLES);
+    let keys: Vec<&str> = scopes
+        .iter()
+        .filter_map(|s| s.strip_prefix(SCOPE_ROLE_PREFIX))
+        .collect();
+    let orgs: Vec<&str> = scopes
+        .iter()
+        .filter_map(|s| s.strip_prefix(SCOPE_ROLES_OF_ORG_PREFIX))
+        .collect();
+    let mut roles: Map<String, Value> = Map::new();
+    for authorization in authorizations {
+        if !orgs.is_empty() && !orgs.contains(&authorization.org_id.as_str()) {
+            continue;
+        }
+        let domain = get_org(store, instance_id, &authorization.org_id)
+            .await
+            .map_err(read_error)?
+            .map(|org| org.primary_domain)
+            .unwrap_or_default();
+        for key in &authorization.role_keys {
+            if !all && !keys.is_empty() && !keys.contains(&key.as_str()) {
+                continue;
+            }
+            if let Value::Object(granted) = roles
+                .entry(key.clone())
+                .or_insert_with(|| Value::Object(Map::new()))
+            {
+                granted.insert(authorization.org_id.clone(), json!(domain));
+            }
+        }
+    }
+    let mut claims = Map::new();
+    if !roles.is_empty() {
+        claims.insert(ROLES_CLAIM.into(), Value::Object(roles.clone()));
+        claims.insert(
+            format!("urn:zitadel:iam:org:project:{project_id}:roles"),
+            Value::Object(roles),
+        );
+    }
+    Ok(claims)
+}
+
+/// The project of an application client (none for machine users acting as clients).
+pub async fn project_of_client(
+    state: &AppState,
+    instance_id: &str,
+    client_id: &str,
+) -> Result<Option<String>, DomainError> {
+    Ok(
+        castellan_readers::queries::project::app_by_client_id(
+            state.store(),
+            instance_id,
+            client_id,
+        )
+        .await
+        .map_err(read_error)?
+        .map(|app| app.project_id),
+    )
+}
+
+/// Role claims for a grant's client when the scopes ask for them.
+pub async fn requested_role_claims(
+    state: &AppState,
+    instance_id: &str,
+    user_id: &str,
+    client_id: &str,
+    scopes: &[String],
+) -> Result<Map<String, Value>, DomainError> {
+    if !wants_roles(scopes) {
+        return Ok(Map::new());
+    }
+    match project_of_client(state, instance_id, client_id).await? {
+        Some(project) => role_claims(state, instance_id, user_id, &project, scopes).await,
+        None => Ok(Map::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

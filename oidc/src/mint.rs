@@ -84,6 +84,10 @@ pub struct Shape<'a> {
     pub id_token: bool,
     /// Put the user's claims into the ID token (the app's `id_token_userinfo_assertion`).
     pub userinfo_in_id_token: bool,
+    /// Put role claims into the ID token / JWT access token even without a role scope (the
+    /// app's `id_token_role_assertion` / `access_token_role_assertion`).
+    pub id_token_roles: bool,
+    pub access_token_roles: bool,
 }
 
 fn seconds(at: Timestamp) -> i64 {
@@ -110,6 +114,18 @@ pub async fn respond(
     let now = state.clock.now();
     let signer = castellan_api::signing::active_signer(state, instance_id).await?;
     let expires_in = seconds(planned.access.expiration) - seconds(now);
+    let roles_wanted = crate::claims::wants_roles(scopes);
+    let roles = if roles_wanted || shape.id_token_roles || shape.access_token_roles {
+        match crate::claims::project_of_client(state, instance_id, &grant.client_id).await? {
+            Some(project) => {
+                crate::claims::role_claims(state, instance_id, &grant.user_id, &project, scopes)
+                    .await?
+            }
+            None => Map::new(),
+        }
+    } else {
+        Map::new()
+    };
     let access_token = match planned.opaque_access_token {
         Some(token) => token,
         None => {
@@ -168,6 +184,9 @@ pub async fn respond(
             claims.insert("sid".into(), json!(sid));
         }
         claims.insert("at_hash".into(), json!(at_hash(&access_token)));
+        if roles_wanted || shape.id_token_roles {
+            claims.extend(roles.clone());
+        }
         if let Some(actor) = &grant.actor {
             claims.insert(
                 "act".into(),

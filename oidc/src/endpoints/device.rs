@@ -186,6 +186,8 @@ pub async fn poll(
         jwt_access_token: jwt,
         id_token: grant.scopes.iter().any(|s| s == "openid"),
         userinfo_in_id_token: oidc.id_token_userinfo_assertion,
+        id_token_roles: oidc.id_token_role_assertion,
+        access_token_roles: oidc.access_token_role_assertion,
     };
     let scopes = grant.scopes.clone();
     Ok(mint::respond(

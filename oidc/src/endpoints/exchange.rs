@@ -281,6 +281,8 @@ pub async fn exchange(
         jwt_access_token: jwt,
         id_token,
         userinfo_in_id_token: oidc.id_token_userinfo_assertion,
+        id_token_roles: oidc.id_token_role_assertion,
+        access_token_roles: oidc.access_token_role_assertion,
     };
     let mut response = mint::respond(
         state,

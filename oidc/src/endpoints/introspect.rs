@@ -48,6 +48,16 @@ pub async fn introspect(
     let mut claims = user_claims(&state, &instance.id, &grant.user_id, &verified.scopes)
         .await?
         .unwrap_or_default();
+    claims.extend(
+        crate::claims::requested_role_claims(
+            &state,
+            &instance.id,
+            &grant.user_id,
+            &grant.client_id,
+            &verified.scopes,
+        )
+        .await?,
+    );
     let seconds = |at: castellan_core::clock::Timestamp| at.0.div_euclid(1_000_000);
     claims.insert("active".into(), json!(true));
     claims.insert("scope".into(), json!(verified.scopes.join(" ")));

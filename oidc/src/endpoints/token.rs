@@ -180,6 +180,8 @@ impl Ctx<'_> {
             jwt_access_token: jwt,
             id_token: grant.scopes.iter().any(|s| s == "openid"),
             userinfo_in_id_token: oidc.id_token_userinfo_assertion,
+            id_token_roles: oidc.id_token_role_assertion,
+            access_token_roles: oidc.access_token_role_assertion,
         };
         let scopes = grant.scopes.clone();
         Ok(mint::respond(
@@ -224,6 +226,8 @@ impl Ctx<'_> {
             jwt_access_token: jwt,
             id_token: scopes.iter().any(|s| s == "openid"),
             userinfo_in_id_token: oidc.id_token_userinfo_assertion,
+            id_token_roles: oidc.id_token_role_assertion,
+            access_token_roles: oidc.access_token_role_assertion,
         };
         Ok(mint::respond(
             self.state,
@@ -342,6 +346,8 @@ impl Ctx<'_> {
             jwt_access_token: jwt,
             id_token: false,
             userinfo_in_id_token: false,
+            id_token_roles: false,
+            access_token_roles: false,
         };
         Ok(mint::respond(
             self.state,

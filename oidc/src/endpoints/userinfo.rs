@@ -42,29 +42,48 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     let answer = async {
         // Personal access tokens are accepted too (ZITADEL: "userinfo with a PAT").
-        let (user_id, scopes) = match verify_access_token(&state, &instance.id, &token).await? {
-            Some(verified) => (verified.grant.user_id, verified.scopes),
-            None => {
-                let principal = identity::principal_by_token(
-                    state.store(),
-                    &instance.id,
-                    &token_hash(&token),
-                    state.clock.now(),
-                )
-                .await
-                .map_err(castellan_api::error::read_error)?;
-                match principal {
-                    Some(principal) => (
-                        principal.user_id,
-                        ["openid", "profile", "email", "phone"]
-                            .map(str::to_owned)
-                            .to_vec(),
-                    ),
-                    None => return Ok(None),
+        let (user_id, scopes, client_id) =
+            match verify_access_token(&state, &instance.id, &token).await? {
+                Some(verified) => (
+                    verified.grant.user_id,
+                    verified.scopes,
+                    verified.grant.client_id,
+                ),
+                None => {
+                    let principal = identity::principal_by_token(
+                        state.store(),
+                        &instance.id,
+                        &token_hash(&token),
+                        state.clock.now(),
+                    )
+                    .await
+                    .map_err(castellan_api::error::read_error)?;
+                    match principal {
+                        Some(principal) => (
+                            principal.user_id,
+                            ["openid", "profile", "email", "phone"]
+                                .map(str::to_owned)
+                                .to_vec(),
+                            String::new(),
+                        ),
+                        None => return Ok(None),
+                    }
                 }
-            }
+            };
+        let Some(mut claims) = user_claims(&state, &instance.id, &user_id, &scopes).await? else {
+            return Ok(None);
         };
-        user_claims(&state, &instance.id, &user_id, &scopes).await
+        claims.extend(
+            crate::claims::requested_role_claims(
+                &state,
+                &instance.id,
+                &user_id,
+                &client_id,
+                &scopes,
+            )
+            .await?,
+        );
+        Ok::<_, castellan_core::DomainError>(Some(claims))
     };
     match answer.await {
         Ok(Some(claims)) => Json(Value::Object(claims)).into_response(),

@@ -17,7 +17,7 @@ use crate::e2e::support::Server;
 mod flows;
 mod rp;
 
-const VERIFIER: &str = "a-code-verifier-that-is-long-enough-for-pkce-1234567890";
+pub(super) const VERIFIER: &str = "a-code-verifier-that-is-long-enough-for-pkce-1234567890";
 
 pub(super) struct Browser {
     http: reqwest::Client,

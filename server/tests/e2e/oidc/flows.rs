@@ -390,3 +390,87 @@ async fn token_exchange_and_the_device_flow() {
         (400, Some("invalid_grant"))
     );
 }
+
+#[tokio::test]
+async fn role_claims_follow_authorizations_and_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (client_id, secret) = super::setup(&server).await;
+    let user = admin(
+        &server,
+        "zitadel.user.v2.UserService",
+        "GetUserByID",
+        json!({"userId": "ada"}),
+    )
+    .await;
+    let org = user["user"]["details"]["resourceOwner"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for role in ["editor", "viewer"] {
+        admin(
+            &server,
+            "zitadel.project.v2.ProjectService",
+            "AddProjectRole",
+            json!({"projectId": "shop", "roleKey": role, "displayName": role}),
+        )
+        .await;
+    }
+    admin(
+        &server,
+        "zitadel.authorization.v2.AuthorizationService",
+        "CreateAuthorization",
+        json!({"userId": "ada", "projectId": "shop", "organizationId": org, "roleKeys": ["editor", "viewer"]}),
+    )
+    .await;
+    let mut browser = Browser::new(&server);
+    let challenge = {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(super::VERIFIER.as_bytes()))
+    };
+    let authorize = format!(
+        "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code\
+         &scope=openid%20urn%3Azitadel%3Aiam%3Aorg%3Aproject%3Arole%3Aeditor\
+         &code_challenge={challenge}&code_challenge_method=S256",
+        super::urlencode(&client_id)
+    );
+    let callback = log_in(&mut browser, &authorize, "ada", "Secret-Passw0rd!").await;
+    let code = query_param(&callback, "code").unwrap();
+    let (status, tokens) = post(
+        &server,
+        "/oauth/v2/token",
+        (&client_id, &secret),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "https://shop.test/cb"),
+            ("code_verifier", super::VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let claims = castellan_jose::peek(tokens["id_token"].as_str().unwrap())
+        .unwrap()
+        .claims;
+    // Only the role the scope names, keyed by the granting org.
+    let roles = &claims["urn:zitadel:iam:org:project:roles"];
+    assert!(roles["editor"][&org].is_string(), "{claims}");
+    assert!(roles.get("viewer").is_none(), "{claims}");
+    assert_eq!(roles, &claims["urn:zitadel:iam:org:project:shop:roles"]);
+    let info: Value = reqwest::Client::new()
+        .get(format!("{}/oidc/v1/userinfo", server.base_url()))
+        .header("Host", format!("localhost:{}", server.port))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        info["urn:zitadel:iam:org:project:roles"]["editor"][&org].is_string(),
+        "{info}"
+    );
+}
