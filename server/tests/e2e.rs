@@ -18,6 +18,7 @@ mod e2e {
     mod embedded;
     mod errors;
     mod lifecycle;
+    mod node_rp;
     mod oidc;
     mod postgres;
     mod projects;
