@@ -110,6 +110,9 @@ pub enum Workload {
     Orgs,
     /// ZITADEL's manipulate_user scenario: create → update → lock → delete a user.
     ManipulateUser,
+    /// The OpenID Provider: client credentials, introspection, userinfo with a PAT, password
+    /// sessions, and the raw argon2 verification rate beside them.
+    Oidc,
 }
 
 /// Starts the server (embedded SQLite, or PostgreSQL at `postgres_dsn`), loads it, stops it.
@@ -134,6 +137,14 @@ pub async fn run(
     let run_tag = format!("{:08x}", rand::random::<u32>());
     let mut results = Vec::new();
     let outcome: Result<()> = async {
+        if workload == Workload::Oidc {
+            for mut result in crate::oidc::load(&server, config.duration).await? {
+                result.backend = backend.to_owned();
+                print_result(&result);
+                results.push(result);
+            }
+            return Ok(());
+        }
         if workload == Workload::ManipulateUser {
             for concurrency in [1, 8, 32] {
                 let mut result =
@@ -343,15 +354,15 @@ pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
 #[derive(Debug)]
 pub(crate) struct Target {
     port: u16,
-    token: String,
+    pub(crate) token: String,
 }
 
 impl Target {
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         format!("localhost:{}", self.port)
     }
 
@@ -410,6 +421,10 @@ impl Server {
             .env("CASTELLAN_PORT", port.to_string())
             .env("CASTELLAN_DATA_DIR", data_dir)
             .env("CASTELLAN_LOG_LEVEL", "warn")
+            // Throughput is measured, so the login and token rate limits are off.
+            .env("CASTELLAN_RATELIMIT_TOKENPERCLIENTPERMINUTE", "0")
+            .env("CASTELLAN_RATELIMIT_LOGINPERNAMEPERMINUTE", "0")
+            .env("CASTELLAN_RATELIMIT_LOGINPERADDRESSPERMINUTE", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log));

@@ -5,6 +5,7 @@
 mod api;
 mod ledger;
 mod manipulate_user;
+mod oidc;
 mod pg;
 mod pipeline;
 mod report;
@@ -88,6 +89,9 @@ enum Scenario {
     /// ZITADEL's manipulate_user scenario (create → update → lock → delete a user through the
     /// UserService), on the SQLite ledger and, with --postgres-url, on PostgreSQL.
     ManipulateUser,
+    /// The OpenID Provider: client credentials, introspection, userinfo with a PAT, password
+    /// logins (Session API) against the raw argon2 verification rate.
+    Oidc,
     /// Ledger and API (not the pipeline, which needs Kafka and Cassandra).
     All,
     /// The distributed pipeline: relay and reader throughput, end-to-end lag. Needs
@@ -131,6 +135,9 @@ async fn main() -> Result<()> {
     }
     if matches!(cli.scenario, Scenario::ManipulateUser | Scenario::All) {
         run_api(&cli, &tmp_base, &mut results, api::Workload::ManipulateUser).await;
+    }
+    if matches!(cli.scenario, Scenario::Oidc | Scenario::All) {
+        run_api(&cli, &tmp_base, &mut results, api::Workload::Oidc).await;
     }
     if cli.scenario == Scenario::Pipeline {
         run_pipeline(&cli, &tmp_base, &mut results).await;

@@ -51,7 +51,11 @@ pub fn check_password(
     }
     let mut decision = Decision::default();
     if correct {
-        decision.events.push(UserEvent::PasswordCheckSucceeded {});
+        // Only a reset of the failure count is written: concurrent logins of one user must not
+        // contend for the user's aggregate (the session records the login).
+        if state.password_failures > 0 {
+            decision.events.push(UserEvent::PasswordCheckSucceeded {});
+        }
         if let Some(password_hash) = rehashed {
             decision
                 .events
@@ -141,6 +145,13 @@ mod tests {
         );
         let unlimited = check_password(&human(100), false, None, 0).unwrap();
         assert!(!unlimited.locked_now);
+    }
+
+    #[test]
+    fn a_correct_password_writes_nothing_when_there_is_nothing_to_reset() {
+        let outcome = check_password(&human(0), true, None, 3).unwrap();
+        assert!(outcome.accepted);
+        assert!(outcome.decision.events.is_empty());
     }
 
     #[test]
