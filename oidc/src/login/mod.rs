@@ -3,6 +3,7 @@
 //! name exactly like a wrong password (after spending the time of a hash verification), so the
 //! pages reveal nothing about which users exist. A locked or inactive user gets the same answer.
 
+pub mod change;
 pub mod device;
 pub mod page;
 
@@ -42,6 +43,10 @@ pub fn router() -> Router<AppState> {
             get(login_name_form).post(login_name_submit),
         )
         .route("/ui/login/password", axum::routing::post(password_submit))
+        .route(
+            "/ui/login/password/change",
+            axum::routing::post(change::submit),
+        )
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
 }
@@ -351,6 +356,13 @@ async fn password_submit(
             .flatten()
             .map(|s| s.user_id)
             .unwrap_or_default();
+    if change::change_needed(&state, &instance.id, &user_id).await {
+        return html(
+            StatusCode::OK,
+            page::change_password_page(&form.auth_request, &form.csrf, None),
+            &[session_cookie(&session_id, &session_token)],
+        );
+    }
     match finish_auth_request(
         &state,
         &instance.id,

@@ -129,6 +129,26 @@ pub fn device_consent_page(csrf: &str, user_code: &str, client: &str, scopes: &s
     )
 }
 
+pub fn change_password_page(auth_request: &str, csrf: &str, error: Option<&str>) -> String {
+    layout(
+        "Change your password",
+        &format!(
+            "{error}<p id=\"reason\">Your password has expired or must be changed.</p>\
+             <form method=\"post\" action=\"/ui/login/password/change\">\
+             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <label for=\"newPassword\">New password</label>\
+             <input id=\"newPassword\" name=\"newPassword\" type=\"password\" autocomplete=\"new-password\" required>\
+             <label for=\"confirmation\">Repeat the new password</label>\
+             <input id=\"confirmation\" name=\"confirmation\" type=\"password\" autocomplete=\"new-password\" required>\
+             <button id=\"submit\" type=\"submit\">Change password</button></form>",
+            error = error_block(error),
+            ar = escape(auth_request),
+            csrf = escape(csrf),
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -474,3 +474,83 @@ async fn role_claims_follow_authorizations_and_scopes() {
         "{info}"
     );
 }
+
+#[tokio::test]
+async fn a_password_that_must_change_is_changed_before_the_login_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (client_id, _) = super::setup(&server).await;
+    admin(
+        &server,
+        "zitadel.user.v2.UserService",
+        "CreateUser",
+        json!({"userId": "bob", "username": "bob", "human": {
+            "profile": {"givenName": "Bob", "familyName": "Builder"},
+            "email": {"email": "bob@example.com", "isVerified": true},
+            "password": {"password": "Initial-Passw0rd!", "changeRequired": true}}}),
+    )
+    .await;
+    let authorize = format!(
+        "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid",
+        super::urlencode(&client_id)
+    );
+    let mut browser = Browser::new(&server);
+    let page = log_in(&mut browser, &authorize, "bob", "Initial-Passw0rd!").await;
+    assert!(page.contains("id=\"newPassword\""), "{page}");
+    let auth_request = hidden(&page, "authRequest");
+    let csrf = hidden(&page, "csrf");
+    let change = |new: &'static str, confirmation: &'static str| {
+        let (auth_request, csrf) = (auth_request.clone(), csrf.clone());
+        (auth_request, csrf, new, confirmation)
+    };
+    for (new, confirmation, expected) in [
+        (
+            "New-Passw0rd!",
+            "Other-Passw0rd!",
+            "The two passwords differ.",
+        ),
+        ("short", "short", "at least"),
+    ] {
+        let (ar, c, n, k) = change(new, confirmation);
+        let page = browser
+            .post(
+                "/ui/login/password/change",
+                &[
+                    ("authRequest", &ar),
+                    ("csrf", &c),
+                    ("newPassword", n),
+                    ("confirmation", k),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(expected), "{page}");
+    }
+    let response = browser
+        .post(
+            "/ui/login/password/change",
+            &[
+                ("authRequest", &auth_request),
+                ("csrf", &csrf),
+                ("newPassword", "New-Passw0rd!"),
+                ("confirmation", "New-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).starts_with("https://shop.test/cb?code="));
+    // The new password signs in directly; the old one no longer does.
+    let mut browser = Browser::new(&server);
+    let old = log_in(&mut browser, &authorize, "bob", "Initial-Passw0rd!").await;
+    assert!(
+        old.contains("The login name or password is wrong."),
+        "{old}"
+    );
+    let callback = log_in(&mut browser, &authorize, "bob", "New-Passw0rd!").await;
+    assert!(
+        callback.starts_with("https://shop.test/cb?code="),
+        "{callback}"
+    );
+}
