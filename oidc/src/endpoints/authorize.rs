@@ -14,6 +14,7 @@ use castellan_writer::commands::oidc::AddAuthRequest;
 
 use super::instance;
 use crate::flow::{Callback, run};
+use crate::login::look::Look;
 use crate::login::page::error_page;
 
 type Params = Vec<(String, String)>;
@@ -27,7 +28,11 @@ fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
 }
 
 fn bad_request(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Html(error_page(message))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Html(error_page(&Look::default(), message)),
+    )
+        .into_response()
 }
 
 fn redirect_error(params: &AuthRequestParams, error: &str, description: &str) -> Response {

@@ -17,6 +17,7 @@ use castellan_writer::secrets::{hash_password_with, token_hash};
 use castellan_writer::writer::CommandContext;
 use serde::Deserialize;
 
+use super::look::Look;
 use super::{SESSION_COOKIE, check_csrf, cookie, html, page};
 use crate::endpoints::instance;
 use crate::flow::{finish_auth_request, run};
@@ -58,31 +59,33 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<ChangeForm>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     if !check_csrf(&headers, &form.csrf) {
         return html(
             StatusCode::FORBIDDEN,
-            page::error_page("The form has expired; start again."),
+            page::error_page(&look, look.texts.form_expired),
             &[],
         );
     }
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let again = |message: &str| {
         html(
             StatusCode::OK,
-            page::change_password_page(&form.auth_request, &form.csrf, Some(message)),
+            page::change_password_page(&look, &form.auth_request, &form.csrf, Some(message)),
             &[],
         )
     };
     let expired = || {
         html(
             StatusCode::BAD_REQUEST,
-            page::error_page("The sign-in has expired; start again."),
+            page::error_page(&look, look.texts.sign_in_expired),
             &[],
         )
     };
@@ -106,13 +109,13 @@ pub async fn submit(
         return expired();
     };
     if form.new_password != form.confirmation {
-        return again("The two passwords differ.");
+        return again(look.texts.passwords_differ);
     }
     let complexity = password_complexity(state.store(), &instance.id, &view.org_id).await;
     let Ok(complexity) = complexity else {
         return html(
             StatusCode::INTERNAL_SERVER_ERROR,
-            page::error_page("The change failed."),
+            page::error_page(&look, look.texts.change_failed),
             &[],
         );
     };
@@ -125,7 +128,7 @@ pub async fn submit(
     let Ok(Ok(hash)) = hash else {
         return html(
             StatusCode::INTERNAL_SERVER_ERROR,
-            page::error_page("The change failed."),
+            page::error_page(&look, look.texts.change_failed),
             &[],
         );
     };
@@ -134,7 +137,7 @@ pub async fn submit(
     });
     if let Err(error) = run(&state, &instance.id, &view.user_id, &command).await {
         tracing::warn!(%error, "changing the password at login failed");
-        return again("The password could not be changed.");
+        return again(look.texts.change_failed);
     }
     match finish_auth_request(
         &state,

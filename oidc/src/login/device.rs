@@ -13,6 +13,7 @@ use castellan_writer::commands::oidc::DecideDevice;
 use castellan_writer::secrets::token_hash;
 use serde::Deserialize;
 
+use super::look::Look;
 use super::{
     SESSION_COOKIE, authenticate, check_csrf, cookie, csrf_token, html, page, session_cookie,
 };
@@ -26,11 +27,17 @@ pub struct DeviceQuery {
     user_code: String,
 }
 
-pub async fn form(headers: HeaderMap, Query(query): Query<DeviceQuery>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<DeviceQuery>,
+) -> Response {
+    let instance_id = instance(&state, &headers).await.ok().map(|i| i.id);
+    let look = Look::of(&state, instance_id.as_deref(), &headers, &[]).await;
     let (csrf, cookies) = csrf_token(&headers);
     html(
         StatusCode::OK,
-        page::device_page(&csrf, &query.user_code, None),
+        page::device_page(&look, &csrf, &query.user_code, None),
         &cookies,
     )
 }
@@ -53,24 +60,26 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<DeviceLogin>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     if !check_csrf(&headers, &form.csrf) {
         return html(
             StatusCode::FORBIDDEN,
-            page::error_page("The form has expired; start again."),
+            page::error_page(&look, look.texts.form_expired),
             &[],
         );
     }
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let retry = |message: &str| {
         html(
             StatusCode::OK,
-            page::device_page(&form.csrf, &form.user_code, Some(message)),
+            page::device_page(&look, &form.csrf, &form.user_code, Some(message)),
             &[],
         )
     };
@@ -80,7 +89,7 @@ pub async fn login(
         .ok()
         .flatten();
     let Some(device) = device else {
-        return retry("The code is unknown or has expired.");
+        return retry(look.texts.device_unknown);
     };
     let session = match authenticate(
         &state,
@@ -95,11 +104,11 @@ pub async fn login(
         Ok(session) => session,
         Err(response) => {
             return match response {
-                super::Refusal::Wrong => retry(super::WRONG),
-                super::Refusal::TooMany => retry(super::TOO_MANY),
+                super::Refusal::Wrong => retry(look.texts.wrong),
+                super::Refusal::TooMany => retry(look.texts.too_many),
                 super::Refusal::Failed => html(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    page::error_page("The login failed."),
+                    page::error_page(&look, look.texts.login_failed),
                     &[],
                 ),
             };
@@ -108,6 +117,7 @@ pub async fn login(
     html(
         StatusCode::OK,
         page::device_consent_page(
+            &look,
             &form.csrf,
             &code,
             &device.client_id,
@@ -132,20 +142,22 @@ pub async fn decide(
     headers: HeaderMap,
     Form(form): Form<DeviceDecision>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     if !check_csrf(&headers, &form.csrf) {
         return html(
             StatusCode::FORBIDDEN,
-            page::error_page("The form has expired; start again."),
+            page::error_page(&look, look.texts.form_expired),
             &[],
         );
     }
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let code = normalize_user_code(&form.user_code);
     let device = device_by_user_code(state.store(), &instance.id, &code, state.clock.now())
         .await
@@ -158,7 +170,7 @@ pub async fn decide(
     let (Some(device), Some(session)) = (device, session) else {
         return html(
             StatusCode::BAD_REQUEST,
-            page::error_page("The code is unknown or has expired."),
+            page::error_page(&look, look.texts.device_unknown),
             &[],
         );
     };
@@ -170,17 +182,25 @@ pub async fn decide(
     match run(&state, &instance.id, "LOGIN", &command).await {
         Ok(_) if approve => html(
             StatusCode::OK,
-            page::message_page("Device connected", "You can return to your device."),
+            page::message_page(
+                &look,
+                look.texts.device_connected_title,
+                look.texts.device_connected,
+            ),
             &[],
         ),
         Ok(_) => html(
             StatusCode::OK,
-            page::message_page("Access denied", "The device was not given access."),
+            page::message_page(
+                &look,
+                look.texts.device_denied_title,
+                look.texts.device_denied,
+            ),
             &[],
         ),
         Err(_) => html(
             StatusCode::BAD_REQUEST,
-            page::error_page("The code is unknown or has expired."),
+            page::error_page(&look, look.texts.device_unknown),
             &[],
         ),
     }

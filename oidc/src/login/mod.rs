@@ -5,7 +5,9 @@
 
 pub mod change;
 pub mod device;
+pub mod look;
 pub mod page;
+pub mod texts;
 
 use axum::Form;
 use axum::Router;
@@ -30,11 +32,10 @@ use serde::Deserialize;
 
 use crate::endpoints::instance;
 use crate::flow::{finish_auth_request, run};
+use look::Look;
 
 const CSRF_COOKIE: &str = "castellan_csrf";
 const SESSION_COOKIE: &str = "castellan_session";
-const WRONG: &str = "The login name or password is wrong.";
-const TOO_MANY: &str = "Too many attempts. Wait a minute and try again.";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -101,7 +102,8 @@ fn session_cookie(session_id: &str, session_token: &str) -> String {
     format!("{SESSION_COOKIE}={session_id}:{session_token}; Path=/; HttpOnly; SameSite=Lax")
 }
 
-/// Why a sign-in was refused; the pages show [`WRONG`] for every kind of wrong credential.
+/// Why a sign-in was refused; the pages show one text (`Texts::wrong`) for every kind of wrong
+/// credential.
 enum Refusal {
     Wrong,
     TooMany,
@@ -193,25 +195,34 @@ async fn login_name_form(
     headers: HeaderMap,
     Query(query): Query<AuthRequestQuery>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let Some(request) = pending_request(&state, &instance.id, &query.auth_request).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("The login request is unknown or has expired."),
+            page::error_page(&look, look.texts.unknown_request),
             &[],
         );
     };
+    look = Look::of(
+        &state,
+        Some(&instance.id),
+        &headers,
+        &request.params.ui_locales,
+    )
+    .await;
     let (csrf, cookies) = csrf_token(&headers);
     let hint = request.params.login_hint.unwrap_or_default();
     html(
         StatusCode::OK,
-        page::login_name_page(&query.auth_request, &csrf, &hint, None),
+        page::login_name_page(&look, &query.auth_request, &csrf, &hint, None),
         &cookies,
     )
 }
@@ -231,34 +242,46 @@ async fn login_name_submit(
     headers: HeaderMap,
     Form(form): Form<LoginNameForm>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     if !check_csrf(&headers, &form.csrf) {
         return html(
             StatusCode::FORBIDDEN,
-            page::error_page("The form has expired; start again."),
+            page::error_page(&look, look.texts.form_expired),
             &[],
         );
     }
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
-    if pending_request(&state, &instance.id, &form.auth_request)
-        .await
-        .is_none()
-    {
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
+    let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("The login request is unknown or has expired."),
+            page::error_page(&look, look.texts.unknown_request),
             &[],
         );
-    }
+    };
+    look = Look::of(
+        &state,
+        Some(&instance.id),
+        &headers,
+        &request.params.ui_locales,
+    )
+    .await;
     // Every login name proceeds to the password page: nothing tells whether it exists.
     html(
         StatusCode::OK,
-        page::password_page(&form.auth_request, &form.csrf, form.login_name.trim(), None),
+        page::password_page(
+            &look,
+            &form.auth_request,
+            &form.csrf,
+            form.login_name.trim(),
+            None,
+        ),
         &[],
     )
 }
@@ -281,38 +304,45 @@ async fn password_submit(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     if !check_csrf(&headers, &form.csrf) {
         return html(
             StatusCode::FORBIDDEN,
-            page::error_page("The form has expired; start again."),
+            page::error_page(&look, look.texts.form_expired),
             &[],
         );
     }
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
-    if pending_request(&state, &instance.id, &form.auth_request)
-        .await
-        .is_none()
-    {
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
+    let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("The login request is unknown or has expired."),
+            page::error_page(&look, look.texts.unknown_request),
             &[],
         );
-    }
+    };
+    look = Look::of(
+        &state,
+        Some(&instance.id),
+        &headers,
+        &request.params.ui_locales,
+    )
+    .await;
     let wrong = || {
         html(
             StatusCode::OK,
             page::password_page(
+                &look,
                 &form.auth_request,
                 &form.csrf,
                 &form.login_name,
-                Some(WRONG),
+                Some(look.texts.wrong),
             ),
             &[],
         )
@@ -333,10 +363,11 @@ async fn password_submit(
             return html(
                 StatusCode::TOO_MANY_REQUESTS,
                 page::password_page(
+                    &look,
                     &form.auth_request,
                     &form.csrf,
                     &form.login_name,
-                    Some(TOO_MANY),
+                    Some(look.texts.too_many),
                 ),
                 &[],
             );
@@ -344,7 +375,7 @@ async fn password_submit(
         Err(Refusal::Failed) => {
             return html(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                page::error_page("The login failed."),
+                page::error_page(&look, look.texts.login_failed),
                 &[],
             );
         }
@@ -359,7 +390,7 @@ async fn password_submit(
     if change::change_needed(&state, &instance.id, &user_id).await {
         return html(
             StatusCode::OK,
-            page::change_password_page(&form.auth_request, &form.csrf, None),
+            page::change_password_page(&look, &form.auth_request, &form.csrf, None),
             &[session_cookie(&session_id, &session_token)],
         );
     }
@@ -388,7 +419,7 @@ async fn password_submit(
             tracing::warn!(%error, "finishing the auth request failed");
             html(
                 StatusCode::BAD_REQUEST,
-                page::error_page("The login request is unknown or has expired."),
+                page::error_page(&look, look.texts.unknown_request),
                 &[],
             )
         }
@@ -401,13 +432,15 @@ pub async fn logout(
     headers: HeaderMap,
     params: Vec<(String, String)>,
 ) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
     let Ok(instance) = instance(&state, &headers).await else {
         return html(
             StatusCode::NOT_FOUND,
-            page::error_page("Unknown instance."),
+            page::error_page(&look, look.texts.unknown_instance),
             &[],
         );
     };
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let param = |name: &str| {
         params
             .iter()
@@ -464,7 +497,7 @@ pub async fn logout(
     }
     html(
         StatusCode::OK,
-        page::message_page("Signed out", "You are signed out."),
+        page::message_page(&look, look.texts.signed_out_title, look.texts.signed_out),
         &[clear],
     )
 }

@@ -1,5 +1,7 @@
 //! The hosted login's HTML: server-rendered, no JavaScript, every value escaped.
 
+use super::look::Look;
+
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -16,26 +18,36 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn layout(title: &str, body: &str) -> String {
+fn layout(look: &Look, title: &str, body: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>body{{font-family:sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem}}\
+         <title>{title}</title><style>:root{{{css}}}\
+         body{{font-family:sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;\
+         background:var(--background);color:var(--font)}}\
          label,input,button{{display:block;width:100%;margin:.4rem 0;font-size:1rem}}\
-         .error{{color:#b00020}}</style></head><body><h1>{title}</h1>{body}</body></html>",
+         button{{background:var(--primary);color:#fff;border:0;padding:.5rem}}\
+         .error{{color:var(--warn)}}</style></head><body><h1>{title}</h1>{body}</body></html>",
+        lang = look.lang,
+        css = look.css,
         title = escape(title),
     )
 }
 
-pub fn error_page(message: &str) -> String {
+pub fn error_page(look: &Look, message: &str) -> String {
     layout(
-        "Something went wrong",
+        look,
+        look.texts.error_title,
         &format!("<p class=\"error\" id=\"error\">{}</p>", escape(message)),
     )
 }
 
-pub fn message_page(title: &str, message: &str) -> String {
-    layout(title, &format!("<p id=\"message\">{}</p>", escape(message)))
+pub fn message_page(look: &Look, title: &str, message: &str) -> String {
+    layout(
+        look,
+        title,
+        &format!("<p id=\"message\">{}</p>", escape(message)),
+    )
 }
 
 fn error_block(error: Option<&str>) -> String {
@@ -45,106 +57,144 @@ fn error_block(error: Option<&str>) -> String {
 }
 
 pub fn login_name_page(
+    look: &Look,
     auth_request: &str,
     csrf: &str,
     login_hint: &str,
     error: Option<&str>,
 ) -> String {
+    let t = look.texts;
     layout(
-        "Sign in",
+        look,
+        t.sign_in,
         &format!(
             "{error}<form method=\"post\" action=\"/ui/login/login\">\
              <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <label for=\"loginName\">Login name</label>\
+             <label for=\"loginName\">{label}</label>\
              <input id=\"loginName\" name=\"loginName\" autocomplete=\"username\" value=\"{hint}\" required autofocus>\
-             <button id=\"submit\" type=\"submit\">Next</button></form>",
+             <button id=\"submit\" type=\"submit\">{next}</button></form>",
             error = error_block(error),
             ar = escape(auth_request),
             csrf = escape(csrf),
             hint = escape(login_hint),
+            label = escape(t.login_name),
+            next = escape(t.next),
         ),
     )
 }
 
 pub fn password_page(
+    look: &Look,
     auth_request: &str,
     csrf: &str,
     login_name: &str,
     error: Option<&str>,
 ) -> String {
+    let t = look.texts;
     layout(
-        "Password",
+        look,
+        t.password,
         &format!(
             "{error}<p>{name}</p><form method=\"post\" action=\"/ui/login/password\">\
              <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
              <input type=\"hidden\" name=\"loginName\" value=\"{name}\">\
-             <label for=\"password\">Password</label>\
+             <label for=\"password\">{label}</label>\
              <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required autofocus>\
-             <button id=\"submit\" type=\"submit\">Sign in</button></form>",
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
             error = error_block(error),
             ar = escape(auth_request),
             csrf = escape(csrf),
             name = escape(login_name),
+            label = escape(t.password),
+            button = escape(t.sign_in_button),
         ),
     )
 }
 
-pub fn device_page(csrf: &str, user_code: &str, error: Option<&str>) -> String {
+pub fn device_page(look: &Look, csrf: &str, user_code: &str, error: Option<&str>) -> String {
+    let t = look.texts;
     layout(
-        "Connect a device",
+        look,
+        t.device_title,
         &format!(
             "{error}<form method=\"post\" action=\"/device\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <label for=\"userCode\">Code shown on the device</label>\
+             <label for=\"userCode\">{code_label}</label>\
              <input id=\"userCode\" name=\"userCode\" value=\"{code}\" required>\
-             <label for=\"loginName\">Login name</label>\
+             <label for=\"loginName\">{name_label}</label>\
              <input id=\"loginName\" name=\"loginName\" autocomplete=\"username\" required>\
-             <label for=\"password\">Password</label>\
+             <label for=\"password\">{password_label}</label>\
              <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-             <button id=\"submit\" type=\"submit\">Continue</button></form>",
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
             error = error_block(error),
             csrf = escape(csrf),
             code = escape(user_code),
+            code_label = escape(t.device_code),
+            name_label = escape(t.login_name),
+            password_label = escape(t.password),
+            button = escape(t.continue_button),
         ),
     )
 }
 
-pub fn device_consent_page(csrf: &str, user_code: &str, client: &str, scopes: &str) -> String {
+pub fn device_consent_page(
+    look: &Look,
+    csrf: &str,
+    user_code: &str,
+    client: &str,
+    scopes: &str,
+) -> String {
+    let t = look.texts;
+    let consent = escape(t.consent)
+        .replace("{client}", &escape(client))
+        .replace("{scopes}", &escape(scopes));
     layout(
-        "Allow access?",
+        look,
+        t.consent_title,
         &format!(
-            "<p id=\"consent\">{client} asks for access ({scopes}).</p>\
+            "<p id=\"consent\">{consent}</p>\
              <form method=\"post\" action=\"/device/decide\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
              <input type=\"hidden\" name=\"userCode\" value=\"{code}\">\
-             <button id=\"approve\" name=\"decision\" value=\"approve\" type=\"submit\">Allow</button>\
-             <button id=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\">Deny</button></form>",
-            client = escape(client),
-            scopes = escape(scopes),
+             <button id=\"approve\" name=\"decision\" value=\"approve\" type=\"submit\">{allow}</button>\
+             <button id=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\">{deny}</button></form>",
             csrf = escape(csrf),
             code = escape(user_code),
+            allow = escape(t.allow),
+            deny = escape(t.deny),
         ),
     )
 }
 
-pub fn change_password_page(auth_request: &str, csrf: &str, error: Option<&str>) -> String {
+pub fn change_password_page(
+    look: &Look,
+    auth_request: &str,
+    csrf: &str,
+    error: Option<&str>,
+) -> String {
+    let t = look.texts;
     layout(
-        "Change your password",
+        look,
+        t.change_title,
         &format!(
-            "{error}<p id=\"reason\">Your password has expired or must be changed.</p>\
+            "{error}<p id=\"reason\">{reason}</p>\
              <form method=\"post\" action=\"/ui/login/password/change\">\
              <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <label for=\"newPassword\">New password</label>\
+             <label for=\"newPassword\">{new_label}</label>\
              <input id=\"newPassword\" name=\"newPassword\" type=\"password\" autocomplete=\"new-password\" required>\
-             <label for=\"confirmation\">Repeat the new password</label>\
+             <label for=\"confirmation\">{repeat_label}</label>\
              <input id=\"confirmation\" name=\"confirmation\" type=\"password\" autocomplete=\"new-password\" required>\
-             <button id=\"submit\" type=\"submit\">Change password</button></form>",
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
             error = error_block(error),
             ar = escape(auth_request),
             csrf = escape(csrf),
+            reason = escape(t.change_reason),
+            new_label = escape(t.new_password),
+            repeat_label = escape(t.repeat_password),
+            button = escape(t.change_button),
         ),
     )
 }
@@ -159,7 +209,19 @@ mod tests {
             escape("<a href='x'>&\"</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
         );
-        let page = password_page("1", "c", "\"><script>", None);
+        let page = password_page(&Look::default(), "1", "c", "\"><script>", None);
         assert!(!page.contains("<script>"));
+    }
+
+    #[test]
+    fn german_pages_say_german_things() {
+        let look = Look {
+            lang: "de",
+            texts: &super::super::texts::DE,
+            ..Look::default()
+        };
+        let page = login_name_page(&look, "1", "c", "", None);
+        assert!(page.contains("lang=\"de\""));
+        assert!(page.contains(">Loginname<"));
     }
 }

@@ -554,3 +554,79 @@ async fn a_password_that_must_change_is_changed_before_the_login_finishes() {
         "{callback}"
     );
 }
+
+#[tokio::test]
+async fn the_login_speaks_german_and_wears_the_instance_branding() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (client_id, _) = super::setup(&server).await;
+    admin(
+        &server,
+        "zitadel.admin.v1.AdminService",
+        "UpdateLabelPolicy",
+        json!({"primaryColor": "#123456", "backgroundColor": "#fedcba", "warnColor": "#ff0000", "fontColor": "#010101"}),
+    )
+    .await;
+    let mut browser = Browser::new(&server);
+    let authorize = format!(
+        "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid&ui_locales=de",
+        super::urlencode(&client_id)
+    );
+    let response = browser.get(&authorize).await;
+    let page = browser
+        .get(&location(&response))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("lang=\"de\""), "{page}");
+    assert!(page.contains(">Loginname<"), "{page}");
+    assert!(page.contains("--primary:#123456"), "{page}");
+    let auth_request = hidden(&page, "authRequest");
+    let csrf = hidden(&page, "csrf");
+    let page = browser
+        .post(
+            "/ui/login/login",
+            &[
+                ("authRequest", &auth_request),
+                ("csrf", &csrf),
+                ("loginName", "ada"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page = browser
+        .post(
+            "/ui/login/password",
+            &[
+                ("authRequest", &auth_request),
+                ("csrf", &csrf),
+                ("loginName", "ada"),
+                ("password", "wrong"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Der Loginname oder das Passwort ist falsch."),
+        "{page}"
+    );
+    // Without ui_locales the browser's languages decide; English is the fallback.
+    let device = reqwest::Client::new()
+        .get(format!("{}/device", server.base_url()))
+        .header("Host", format!("localhost:{}", server.port))
+        .header("Accept-Language", "fr-CH, de;q=0.8")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(device.contains("Gerät verbinden"), "{device}");
+    let english = browser.get("/device").await.text().await.unwrap();
+    assert!(english.contains("Connect a device"), "{english}");
+}
