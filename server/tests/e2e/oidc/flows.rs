@@ -597,6 +597,7 @@ async fn the_login_speaks_german_and_wears_the_instance_branding() {
         .text()
         .await
         .unwrap();
+    assert!(page.contains(">Passwort<"), "{page}");
     let page = browser
         .post(
             "/ui/login/password",
