@@ -13,7 +13,7 @@ use castellan_readers::queries::project::app_by_client_id;
 use castellan_writer::commands::oidc::AddAuthRequest;
 
 use super::instance;
-use crate::flow::{Callback, run};
+use crate::flow::{Callback, fail_auth_request, finish_auth_request, run};
 use crate::login::look::Look;
 use crate::login::page::error_page;
 
@@ -137,21 +137,65 @@ pub async fn authorize(
         }
         None => {}
     }
-    if request.prompt.iter().any(|p| p == "none") {
-        return redirect_error(&request, "login_required", "the user must log in");
-    }
+    let prompt = |value: &str| request.prompt.iter().any(|p| p == value);
     let id = state.writer.next_id();
     let command = AddAuthRequest {
         id: id.clone(),
         params: request.clone(),
     };
-    match run(&state, &instance.id, "OIDC", &command).await {
-        Ok(_) => Redirect::to(&format!("/ui/login/login?authRequest={id}")).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "storing an auth request failed");
-            redirect_error(&request, "server_error", "the request could not be stored")
+    if let Err(error) = run(&state, &instance.id, "OIDC", &command).await {
+        tracing::error!(%error, "storing an auth request failed");
+        return redirect_error(&request, "server_error", "the request could not be stored");
+    }
+    // Single sign-on: an active login session of this browser finishes the request at once,
+    // unless the RP asks for a fresh login or an account choice, or the login is older than
+    // max_age.
+    let session = if prompt("login") {
+        None
+    } else {
+        crate::login::browser_session(&state, &instance.id, &headers).await
+    };
+    let fresh_enough = |view: &castellan_readers::queries::oidc::SessionView| {
+        let auth_time = [view.password_checked_at, view.totp_checked_at]
+            .into_iter()
+            .flatten()
+            .max();
+        match (request.max_age, auth_time) {
+            (Some(max_age), Some(at)) => {
+                state.clock.now().0.saturating_sub(at.0) <= max_age.saturating_mul(1_000_000)
+            }
+            (Some(_), None) => false,
+            (None, _) => true,
+        }
+    };
+    if let Some((session_id, hash, view)) = session.filter(|(_, _, view)| fresh_enough(view))
+        && !prompt("select_account")
+    {
+        match finish_auth_request(&state, &instance.id, &view.user_id, &id, &session_id, &hash)
+            .await
+            .and_then(|callback| callback.url())
+        {
+            Ok(url) => return Redirect::to(&url).into_response(),
+            Err(error) => tracing::info!(%error, "the browser session cannot finish the request"),
         }
     }
+    if prompt("none") {
+        return match fail_auth_request(
+            &state,
+            &instance.id,
+            "OIDC",
+            &id,
+            "login_required",
+            Some("the user must log in"),
+        )
+        .await
+        .and_then(|callback| callback.url())
+        {
+            Ok(url) => Redirect::to(&url).into_response(),
+            Err(_) => redirect_error(&request, "login_required", "the user must log in"),
+        };
+    }
+    Redirect::to(&format!("/ui/login/login?authRequest={id}")).into_response()
 }
 
 /// RP-initiated logout: ends the browser's login session and its grants, then returns to a

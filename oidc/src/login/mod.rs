@@ -48,6 +48,7 @@ pub fn router() -> Router<AppState> {
             "/ui/login/password/change",
             axum::routing::post(change::submit),
         )
+        .route("/ui/login/select", axum::routing::post(select_account))
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
 }
@@ -96,6 +97,31 @@ fn csrf_token(headers: &HeaderMap) -> (String, Vec<String>) {
             (fresh, set)
         }
     }
+}
+
+/// The browser's login session, when its cookie names an active session with the right token:
+/// (session id, token hash, session).
+pub(crate) async fn browser_session(
+    state: &AppState,
+    instance_id: &str,
+    headers: &HeaderMap,
+) -> Option<(
+    String,
+    String,
+    castellan_readers::queries::oidc::SessionView,
+)> {
+    let (session_id, token) = cookie(headers, SESSION_COOKIE)
+        .and_then(|c| c.split_once(':').map(|(a, b)| (a.to_owned(), b.to_owned())))?;
+    let hash = token_hash(&token);
+    let view = castellan_readers::queries::oidc::session(state.store(), instance_id, &session_id)
+        .await
+        .ok()
+        .flatten()?;
+    let valid = view.active(state.clock.now())
+        && castellan_core::ct_eq(&view.token_hash, &hash)
+        && !view.user_id.is_empty()
+        && view.password_checked_at.is_some();
+    valid.then_some((session_id, hash, view))
 }
 
 fn session_cookie(session_id: &str, session_token: &str) -> String {
@@ -220,11 +246,86 @@ async fn login_name_form(
     .await;
     let (csrf, cookies) = csrf_token(&headers);
     let hint = request.params.login_hint.unwrap_or_default();
+    // Account selection: the account this browser is signed in with, if any.
+    let account = match browser_session(&state, &instance.id, &headers).await {
+        Some((_, _, view)) => {
+            castellan_readers::queries::user::get_user(state.store(), &instance.id, &view.user_id)
+                .await
+                .ok()
+                .flatten()
+                .map(|user| user.login_name)
+        }
+        None => None,
+    };
     html(
         StatusCode::OK,
-        page::login_name_page(&look, &query.auth_request, &csrf, &hint, None),
+        page::login_name_page(
+            &look,
+            &query.auth_request,
+            &csrf,
+            &hint,
+            account.as_deref(),
+            None,
+        ),
         &cookies,
     )
+}
+
+#[derive(Deserialize)]
+pub struct SelectForm {
+    #[serde(rename = "authRequest", default)]
+    auth_request: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// "Continue as …": finishes the request with the browser's login session.
+async fn select_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SelectForm>,
+) -> Response {
+    let mut look = Look::of(&state, None, &headers, &[]).await;
+    if !check_csrf(&headers, &form.csrf) {
+        return html(
+            StatusCode::FORBIDDEN,
+            page::error_page(&look, look.texts.form_expired),
+            &[],
+        );
+    }
+    let Ok(instance) = instance(&state, &headers).await else {
+        return html(
+            StatusCode::NOT_FOUND,
+            page::error_page(&look, look.texts.unknown_instance),
+            &[],
+        );
+    };
+    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
+    let expired = || {
+        html(
+            StatusCode::BAD_REQUEST,
+            page::error_page(&look, look.texts.sign_in_expired),
+            &[],
+        )
+    };
+    let Some((session_id, hash, view)) = browser_session(&state, &instance.id, &headers).await
+    else {
+        return expired();
+    };
+    match finish_auth_request(
+        &state,
+        &instance.id,
+        &view.user_id,
+        &form.auth_request,
+        &session_id,
+        &hash,
+    )
+    .await
+    .and_then(|callback| callback.url())
+    {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(_) => expired(),
+    }
 }
 
 #[derive(Deserialize)]

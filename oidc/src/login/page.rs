@@ -56,11 +56,30 @@ fn error_block(error: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// Account selection: the browser's signed-in account, offered before the login-name form.
+fn account_block(look: &Look, auth_request: &str, csrf: &str, account: Option<&str>) -> String {
+    let Some(account) = account else {
+        return String::new();
+    };
+    let t = look.texts;
+    format!(
+        "<form method=\"post\" action=\"/ui/login/select\">\
+         <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <button id=\"continue\" type=\"submit\">{label}</button></form><p>{other}</p>",
+        ar = escape(auth_request),
+        csrf = escape(csrf),
+        label = escape(t.continue_as).replace("{name}", &escape(account)),
+        other = escape(t.other_account),
+    )
+}
+
 pub fn login_name_page(
     look: &Look,
     auth_request: &str,
     csrf: &str,
     login_hint: &str,
+    account: Option<&str>,
     error: Option<&str>,
 ) -> String {
     let t = look.texts;
@@ -68,13 +87,14 @@ pub fn login_name_page(
         look,
         t.sign_in,
         &format!(
-            "{error}<form method=\"post\" action=\"/ui/login/login\">\
+            "{error}{account}<form method=\"post\" action=\"/ui/login/login\">\
              <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
              <label for=\"loginName\">{label}</label>\
              <input id=\"loginName\" name=\"loginName\" autocomplete=\"username\" value=\"{hint}\" required autofocus>\
              <button id=\"submit\" type=\"submit\">{next}</button></form>",
             error = error_block(error),
+            account = account_block(look, auth_request, csrf, account),
             ar = escape(auth_request),
             csrf = escape(csrf),
             hint = escape(login_hint),
@@ -220,7 +240,7 @@ mod tests {
             texts: &super::super::texts::DE,
             ..Look::default()
         };
-        let page = login_name_page(&look, "1", "c", "", None);
+        let page = login_name_page(&look, "1", "c", "", None, None);
         assert!(page.contains("lang=\"de\""));
         assert!(page.contains(">Loginname<"));
     }

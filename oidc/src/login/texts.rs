@@ -37,6 +37,9 @@ pub struct Texts {
     pub sign_in_expired: &'static str,
     pub signed_out_title: &'static str,
     pub signed_out: &'static str,
+    /// "Continue as {name}".
+    pub continue_as: &'static str,
+    pub other_account: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -74,6 +77,8 @@ pub const EN: Texts = Texts {
     sign_in_expired: "The sign-in has expired; start again.",
     signed_out_title: "Signed out",
     signed_out: "You are signed out.",
+    continue_as: "Continue as {name}",
+    other_account: "Or sign in with another account:",
 };
 
 pub const DE: Texts = Texts {
@@ -111,4 +116,6 @@ pub const DE: Texts = Texts {
     sign_in_expired: "Die Anmeldung ist abgelaufen; bitte beginnen Sie von vorn.",
     signed_out_title: "Abgemeldet",
     signed_out: "Sie sind abgemeldet.",
+    continue_as: "Weiter als {name}",
+    other_account: "Oder mit einem anderen Konto anmelden:",
 };

@@ -631,3 +631,69 @@ async fn the_login_speaks_german_and_wears_the_instance_branding() {
     let english = browser.get("/device").await.text().await.unwrap();
     assert!(english.contains("Connect a device"), "{english}");
 }
+
+#[tokio::test]
+async fn single_sign_on_prompts_and_account_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (client_id, _) = super::setup(&server).await;
+    let authorize = |extra: &str| {
+        format!(
+            "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid{extra}",
+            super::urlencode(&client_id)
+        )
+    };
+    // Without a login session, prompt=none answers login_required at the redirect URI.
+    let mut browser = Browser::new(&server);
+    let response = browser.get(&authorize("&prompt=none&state=p1")).await;
+    let target = location(&response);
+    assert!(target.starts_with("https://shop.test/cb?"), "{target}");
+    assert_eq!(
+        query_param(&target, "error").as_deref(),
+        Some("login_required")
+    );
+    assert_eq!(query_param(&target, "state").as_deref(), Some("p1"));
+
+    let first = log_in(&mut browser, &authorize(""), "ada", "Secret-Passw0rd!").await;
+    assert!(query_param(&first, "code").is_some(), "{first}");
+    // The browser's session signs in again without a page, also with prompt=none.
+    for extra in ["", "&prompt=none"] {
+        let response = browser.get(&authorize(extra)).await;
+        let target = location(&response);
+        assert!(query_param(&target, "code").is_some(), "{extra}: {target}");
+    }
+    // prompt=login and an exceeded max_age ask again.
+    for extra in ["&prompt=login", "&max_age=0"] {
+        let response = browser.get(&authorize(extra)).await;
+        assert!(
+            location(&response).starts_with("/ui/login/login?"),
+            "{extra}"
+        );
+    }
+    // prompt=select_account offers the signed-in account.
+    let response = browser.get(&authorize("&prompt=select_account")).await;
+    let page = browser
+        .get(&location(&response))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"continue\""), "{page}");
+    let response = browser
+        .post(
+            "/ui/login/select",
+            &[
+                ("authRequest", &hidden(&page, "authRequest")),
+                ("csrf", &hidden(&page, "csrf")),
+            ],
+        )
+        .await;
+    assert!(query_param(&location(&response), "code").is_some());
+    // After logout the session is gone: prompt=none fails again.
+    browser.get("/oidc/v1/end_session").await;
+    let response = browser.get(&authorize("&prompt=none")).await;
+    assert_eq!(
+        query_param(&location(&response), "error").as_deref(),
+        Some("login_required")
+    );
+}
