@@ -217,6 +217,14 @@ async fn hosted_login_in_a_real_browser() {
     assert_eq!(claims["nonce"], "n-full");
     assert_eq!(claims["iss"], login.origin());
 
+    // The browser is now signed in (single sign-on would skip the pages): start afresh.
+    // (Cookies are deleted for the page's origin: go to Castellan's first.)
+    browser
+        .goto(&format!("{}/device", login.origin()))
+        .await
+        .unwrap();
+    browser.delete_all_cookies().await.unwrap();
+
     // Two wrong passwords lock the user; the right one is then refused just the same.
     call(
         &server,
