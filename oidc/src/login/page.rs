@@ -91,6 +91,24 @@ pub fn password_page(
     )
 }
 
+/// The second step for users with a TOTP generator: the code from the authenticator app.
+pub fn totp_page(auth_request: &str, csrf: &str, error: Option<&str>) -> String {
+    layout(
+        "Verify with your authenticator app",
+        &format!(
+            "{error}<form method=\"post\" action=\"/ui/login/totp\">\
+             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <label for=\"code\">Code</label>\
+             <input id=\"code\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus>\
+             <button id=\"submit\" type=\"submit\">Verify</button></form>",
+            error = error_block(error),
+            ar = escape(auth_request),
+            csrf = escape(csrf),
+        ),
+    )
+}
+
 pub fn device_page(csrf: &str, user_code: &str, error: Option<&str>) -> String {
     layout(
         "Connect a device",
