@@ -251,7 +251,12 @@ async fn sessions_check_users_and_passwords_and_lock_out_after_the_limit() {
         &admin,
     )
     .await;
-    assert_eq!(code(&otp_sms), (501, Some("unimplemented")), "{}", otp_sms.1);
+    assert_eq!(
+        code(&otp_sms),
+        (501, Some("unimplemented")),
+        "{}",
+        otp_sms.1
+    );
     assert!(otp_sms.1["message"].as_str().unwrap().contains("otp_sms"));
     let challenge = call(
         &server,
