@@ -25,6 +25,7 @@ mod e2e {
     mod sdk;
     mod sessions;
     mod settings;
+    mod totp;
     mod users;
     mod web_keys;
 }

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod ledger;
 pub mod relay;
 pub mod secrets;
+pub mod totp;
 pub mod writer;
 
 pub use writer::{Command, CommandContext, Committed, Plan, Writer};

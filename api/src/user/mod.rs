@@ -10,13 +10,16 @@
 //!   verified as they are and replaced by argon2id at the next password change. Codes are hashed
 //!   and checked before the command runs (slow work happens once, off the runtime); the command
 //!   then checks the stored hash is still the one that was checked.
+//! - TOTP (RegisterTOTP, VerifyTOTPRegistration, RemoveTOTP): 20 random bytes, sealed with the
+//!   master key (the user id as associated data) before they reach an event; codes are RFC 6238
+//!   (SHA-1, 6 digits, 30 s, ±1 step) checked at the writer's time.
 //! - There is no SMTP/SMS yet: "sending" a code records it; `returnCode` returns it instead.
 //! - Lists walk the read store page by page (bounded by the requested page, not the tenant);
 //!   sorting by a column keeps only the best `offset + limit` rows while walking.
 //! - Deactivated and locked users' tokens do not authenticate; deleting a user revokes its
 //!   tokens and keys, frees its username and forgets its owner row and memberships.
 //! - Not yet: self-service (a user acting on themselves without `user.write`), metadata filters
-//!   in ListUsers, date filters for tokens and keys, IdP links, passkeys/TOTP/OTP, the newer
+//!   in ListUsers, date filters for tokens and keys, IdP links, passkeys, OTP by SMS or email, the newer
 //!   `HumanUser` fields (gender, avatar), sending codes.
 
 mod common;
@@ -28,6 +31,7 @@ mod lifecycle;
 mod metadata;
 mod prepare;
 mod read;
+pub mod totp;
 pub mod wire;
 
 use axum::Router;
@@ -284,6 +288,24 @@ fn rpcs() -> Vec<Rpc> {
             rest("POST", "/v2/users/{userId}/invite_code/verify", "*"),
             write,
             contact::verify_invite_code,
+        ),
+        rpc(
+            "RegisterTOTP",
+            rest("POST", "/v2/users/{userId}/totp", "*"),
+            write,
+            totp::register_totp,
+        ),
+        rpc(
+            "VerifyTOTPRegistration",
+            rest("POST", "/v2/users/{userId}/totp/verify", "*"),
+            write,
+            totp::verify_totp_registration,
+        ),
+        rpc(
+            "RemoveTOTP",
+            rest("DELETE", "/v2/users/{userId}/totp", ""),
+            write,
+            totp::remove_totp,
         ),
         rpc(
             "ListIDPLinks",

@@ -288,11 +288,13 @@ pub async fn list_authentication_method_types(
 ) -> Result<ListAuthenticationMethodTypesResponse, DomainError> {
     let id = user_id(&request.user_id)?;
     let view = get_view(&state, &caller, &id).await?;
-    let types: Vec<_> = if view.password_set {
-        vec![AuthenticationMethodType::Password]
-    } else {
-        Vec::new()
-    };
+    let types: Vec<_> = [
+        (view.password_set, AuthenticationMethodType::Password),
+        (view.otp_verified, AuthenticationMethodType::Totp),
+    ]
+    .into_iter()
+    .filter_map(|(set, kind)| set.then_some(kind))
+    .collect();
     Ok(ListAuthenticationMethodTypesResponse {
         details: ListDetails {
             total_result: types.len() as u64,

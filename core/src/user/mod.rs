@@ -9,6 +9,7 @@
 mod credentials;
 mod decide;
 mod login;
+mod otp;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use crate::event::{Aggregate, EventMeta, EventPayload};
 pub use credentials::*;
 pub use decide::*;
 pub use login::*;
+pub use otp::*;
 pub use validate::{
     validate_email, validate_password, validate_password_against, validate_phone, validate_username,
 };
@@ -138,6 +140,22 @@ pub enum UserEvent {
     /// check (the password itself did not change, so its age does not either).
     #[serde(rename = "user.human.password.hash.updated")]
     PasswordHashUpdated { password_hash: String },
+    /// A TOTP generator was registered (not yet verified); the secret is sealed by the edge
+    /// with the master key, the user id bound as associated data.
+    #[serde(rename = "user.human.mfa.otp.added")]
+    OtpAdded { sealed_secret: String },
+    /// The registration was confirmed with a code: TOTP is now a second factor of the user.
+    #[serde(rename = "user.human.mfa.otp.verified")]
+    OtpVerified {},
+    #[serde(rename = "user.human.mfa.otp.removed")]
+    OtpRemoved {},
+    /// A login proved a TOTP code of time step `step` (seconds since the epoch / 30); a code of
+    /// this step or an earlier one is not accepted again.
+    #[serde(rename = "user.human.mfa.otp.check.succeeded")]
+    OtpCheckSucceeded { step: i64 },
+    /// A login gave a wrong (or replayed) TOTP code; enough in a row lock the user.
+    #[serde(rename = "user.human.mfa.otp.check.failed")]
+    OtpCheckFailed {},
     #[serde(rename = "user.machine.changed")]
     MachineChanged {
         name: String,
@@ -197,6 +215,13 @@ pub enum UserState {
     Removed,
 }
 
+/// The user's TOTP generator: the sealed secret and whether its registration was verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtpState {
+    pub sealed_secret: String,
+    pub verified: bool,
+}
+
 /// A pending code: its hash and when it expires.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingCode {
@@ -236,6 +261,12 @@ pub struct User {
     pub password_failures: u32,
     /// When the password was last set (password expiry).
     pub password_changed_at: Option<Timestamp>,
+    /// The TOTP generator, registered or verified.
+    pub otp: Option<OtpState>,
+    /// Wrong TOTP codes given since the last correct one (lockout).
+    pub otp_failures: u32,
+    /// The time step of the last accepted TOTP code (no step is accepted twice).
+    pub otp_last_step: Option<i64>,
 }
 
 impl User {
@@ -362,6 +393,29 @@ impl Aggregate for User {
             UserEvent::PasswordHashUpdated { password_hash } => {
                 self.password_hash = Some(password_hash.clone());
             }
+            UserEvent::OtpAdded { sealed_secret } => {
+                self.otp = Some(OtpState {
+                    sealed_secret: sealed_secret.clone(),
+                    verified: false,
+                });
+            }
+            UserEvent::OtpVerified {} => {
+                if let Some(otp) = &mut self.otp {
+                    otp.verified = true;
+                }
+            }
+            UserEvent::OtpRemoved {} => {
+                self.otp = None;
+                self.otp_failures = 0;
+                self.otp_last_step = None;
+            }
+            UserEvent::OtpCheckSucceeded { step } => {
+                self.otp_failures = 0;
+                self.otp_last_step = Some(*step);
+            }
+            UserEvent::OtpCheckFailed {} => {
+                self.otp_failures = self.otp_failures.saturating_add(1);
+            }
             UserEvent::MachineChanged {
                 name,
                 description,
@@ -390,6 +444,7 @@ impl Aggregate for User {
             UserEvent::Unlocked {} => {
                 self.state = UserState::Active;
                 self.password_failures = 0;
+                self.otp_failures = 0;
             }
             UserEvent::Locked {} => self.state = UserState::Locked,
             UserEvent::Removed { .. } => {
@@ -399,6 +454,7 @@ impl Aggregate for User {
                 self.public_keys.clear();
                 self.metadata.clear();
                 self.codes.clear();
+                self.otp = None;
             }
             UserEvent::MetadataSet { key, value } => {
                 self.metadata.insert(key.clone(), value.clone());

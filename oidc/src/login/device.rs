@@ -114,6 +114,13 @@ pub async fn login(
             };
         }
     };
+    // The device login asks for no second factor yet: users who need one cannot use it.
+    if !matches!(
+        super::totp::second_factor(&state, &instance.id, &session.user_id, &session.org_id).await,
+        Ok(super::totp::SecondFactor::NotNeeded)
+    ) {
+        return retry(super::totp::DEVICE_UNSUPPORTED);
+    }
     html(
         StatusCode::OK,
         page::device_consent_page(
@@ -123,7 +130,7 @@ pub async fn login(
             &device.client_id,
             &device.scopes.join(" "),
         ),
-        &[session_cookie(&session.0, &session.1)],
+        &[session_cookie(&session.session_id, &session.session_token)],
     )
 }
 

@@ -1,4 +1,5 @@
-//! The hosted login: login name → password → back to the app with a code. It works without
+//! The hosted login: login name → password (→ TOTP code, see [`totp`]) → back to the app with
+//! a code. It works without
 //! JavaScript, protects its forms with a double-submit CSRF cookie, and answers an unknown login
 //! name exactly like a wrong password (after spending the time of a hash verification), so the
 //! pages reveal nothing about which users exist. A locked or inactive user gets the same answer.
@@ -8,6 +9,7 @@ pub mod device;
 pub mod look;
 pub mod page;
 pub mod texts;
+mod totp;
 
 use axum::Form;
 use axum::Router;
@@ -49,6 +51,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(change::submit),
         )
         .route("/ui/login/select", axum::routing::post(select_account))
+        .route("/ui/login/totp", axum::routing::post(totp::submit))
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
 }
@@ -136,7 +139,15 @@ enum Refusal {
     Failed,
 }
 
-/// Checks a login name and password and opens a session: (session id, token, token hash).
+/// A session opened by a correct login name and password.
+struct Authenticated {
+    session_id: String,
+    session_token: String,
+    user_id: String,
+    org_id: String,
+}
+
+/// Checks a login name and password and opens a session.
 async fn authenticate(
     state: &AppState,
     instance_id: &str,
@@ -144,7 +155,7 @@ async fn authenticate(
     password: &str,
     address: Option<std::net::IpAddr>,
     headers: &HeaderMap,
-) -> Result<(String, String, String), Refusal> {
+) -> Result<Authenticated, Refusal> {
     if !state.limits.allow_login(instance_id, login_name, address) {
         return Err(Refusal::TooMany);
     }
@@ -167,7 +178,7 @@ async fn authenticate(
         session_id: session_id.clone(),
         change: SessionChange {
             create: true,
-            new_token_hash: session_hash.clone(),
+            new_token_hash: session_hash,
             user_agent: headers
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
@@ -181,8 +192,15 @@ async fn authenticate(
     };
     match run(state, instance_id, &user.id, &command).await {
         Ok(committed) => match committed.output {
-            SessionOutcome::Changed(_) => Ok((session_id, session_token, session_hash)),
-            SessionOutcome::PasswordRejected { .. } => Err(Refusal::Wrong),
+            SessionOutcome::Changed(_) => Ok(Authenticated {
+                session_id,
+                session_token,
+                user_id: user.id,
+                org_id: user.org_id,
+            }),
+            SessionOutcome::PasswordRejected { .. } | SessionOutcome::TotpRejected { .. } => {
+                Err(Refusal::Wrong)
+            }
         },
         // Locked, inactive or password-less users look like a wrong password.
         Err(error) if error.code.starts_with("USER-") => Err(Refusal::Wrong),
@@ -448,7 +466,7 @@ async fn password_submit(
             &[],
         )
     };
-    let (session_id, session_token, session_hash) = match authenticate(
+    let session = match authenticate(
         &state,
         &instance.id,
         &form.login_name,
@@ -481,37 +499,76 @@ async fn password_submit(
             );
         }
     };
-    let user_id =
-        castellan_readers::queries::oidc::session(state.store(), &instance.id, &session_id)
-            .await
-            .ok()
-            .flatten()
-            .map(|s| s.user_id)
-            .unwrap_or_default();
-    if change::change_needed(&state, &instance.id, &user_id).await {
+    match totp::second_factor(&state, &instance.id, &session.user_id, &session.org_id).await {
+        Ok(totp::SecondFactor::NotNeeded) => {}
+        Ok(totp::SecondFactor::Totp) => {
+            // The password is proven; the code page finishes the request with this session.
+            return html(
+                StatusCode::OK,
+                page::totp_page(&look, &form.auth_request, &form.csrf, None),
+                &[session_cookie(&session.session_id, &session.session_token)],
+            );
+        }
+        Ok(totp::SecondFactor::Missing) => {
+            return html(
+                StatusCode::FORBIDDEN,
+                page::error_page(&look, look.texts.mfa_missing),
+                &[],
+            );
+        }
+        Err(error) => {
+            tracing::error!(%error, "second factor lookup failed");
+            return html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                page::error_page(&look, look.texts.login_failed),
+                &[],
+            );
+        }
+    }
+    if change::change_needed(&state, &instance.id, &session.user_id).await {
         return html(
             StatusCode::OK,
             page::change_password_page(&look, &form.auth_request, &form.csrf, None),
-            &[session_cookie(&session_id, &session_token)],
+            &[session_cookie(&session.session_id, &session.session_token)],
         );
     }
-    match finish_auth_request(
+    finish(
+        &look,
         &state,
         &instance.id,
-        &user_id,
+        &session.user_id,
         &form.auth_request,
-        &session_id,
-        &session_hash,
+        &session.session_id,
+        &session.session_token,
+    )
+    .await
+}
+
+/// Finishes the auth request with a session and redirects to the app, keeping the session in
+/// the browser's cookie.
+async fn finish(
+    look: &Look,
+    state: &AppState,
+    instance_id: &str,
+    user_id: &str,
+    auth_request: &str,
+    session_id: &str,
+    session_token: &str,
+) -> Response {
+    match finish_auth_request(
+        state,
+        instance_id,
+        user_id,
+        auth_request,
+        session_id,
+        &token_hash(session_token),
     )
     .await
     .and_then(|callback| callback.url())
     {
         Ok(url) => {
             let mut response = Redirect::to(&url).into_response();
-            let session_cookie = format!(
-                "{SESSION_COOKIE}={session_id}:{session_token}; Path=/; HttpOnly; SameSite=Lax"
-            );
-            if let Ok(value) = HeaderValue::from_str(&session_cookie) {
+            if let Ok(value) = HeaderValue::from_str(&session_cookie(session_id, session_token)) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
@@ -520,7 +577,7 @@ async fn password_submit(
             tracing::warn!(%error, "finishing the auth request failed");
             html(
                 StatusCode::BAD_REQUEST,
-                page::error_page(&look, look.texts.unknown_request),
+                page::error_page(look, look.texts.unknown_request),
                 &[],
             )
         }

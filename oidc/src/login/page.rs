@@ -133,6 +133,28 @@ pub fn password_page(
     )
 }
 
+/// The second step for users with a TOTP generator: the code from the authenticator app.
+pub fn totp_page(look: &Look, auth_request: &str, csrf: &str, error: Option<&str>) -> String {
+    let t = look.texts;
+    layout(
+        look,
+        t.totp_title,
+        &format!(
+            "{error}<form method=\"post\" action=\"/ui/login/totp\">\
+             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <label for=\"code\">{label}</label>\
+             <input id=\"code\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus>\
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
+            error = error_block(error),
+            ar = escape(auth_request),
+            csrf = escape(csrf),
+            label = escape(t.totp_code),
+            button = escape(t.totp_button),
+        ),
+    )
+}
+
 pub fn device_page(look: &Look, csrf: &str, user_code: &str, error: Option<&str>) -> String {
     let t = look.texts;
     layout(

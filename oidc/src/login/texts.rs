@@ -40,6 +40,11 @@ pub struct Texts {
     /// "Continue as {name}".
     pub continue_as: &'static str,
     pub other_account: &'static str,
+    pub totp_title: &'static str,
+    pub totp_code: &'static str,
+    pub totp_button: &'static str,
+    pub totp_wrong: &'static str,
+    pub mfa_missing: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -79,6 +84,11 @@ pub const EN: Texts = Texts {
     signed_out: "You are signed out.",
     continue_as: "Continue as {name}",
     other_account: "Or sign in with another account:",
+    totp_title: "Verify with your authenticator app",
+    totp_code: "Code",
+    totp_button: "Verify",
+    totp_wrong: "The code is wrong.",
+    mfa_missing: "This account needs a second factor, but none is set up. Ask an administrator.",
 };
 
 pub const DE: Texts = Texts {
@@ -118,4 +128,9 @@ pub const DE: Texts = Texts {
     signed_out: "Sie sind abgemeldet.",
     continue_as: "Weiter als {name}",
     other_account: "Oder mit einem anderen Konto anmelden:",
+    totp_title: "Mit der Authenticator-App bestätigen",
+    totp_code: "Code",
+    totp_button: "Bestätigen",
+    totp_wrong: "Der Code ist falsch.",
+    mfa_missing: "Dieses Konto braucht einen zweiten Faktor, aber keiner ist eingerichtet. Wenden Sie sich an einen Administrator.",
 };

@@ -208,7 +208,13 @@ impl Projection for UserProjection {
             // Login checks and hash upgrades change nothing a query shows.
             UserEvent::PasswordCheckSucceeded {}
             | UserEvent::PasswordCheckFailed {}
-            | UserEvent::PasswordHashUpdated { .. } => Vec::new(),
+            | UserEvent::PasswordHashUpdated { .. }
+            | UserEvent::OtpCheckSucceeded { .. }
+            | UserEvent::OtpCheckFailed {} => Vec::new(),
+            // A registration counts once it is verified.
+            UserEvent::OtpAdded { .. } => vec![user_row(&[])],
+            UserEvent::OtpVerified {} => vec![user_row(&[("otp_verified", json!(true))])],
+            UserEvent::OtpRemoved {} => vec![user_row(&[("otp_verified", json!(false))])],
             UserEvent::Reactivated {} | UserEvent::Unlocked {} => {
                 vec![user_row(&[("state", json!("active"))])]
             }

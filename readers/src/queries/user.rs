@@ -54,6 +54,8 @@ pub struct UserView {
     pub password_set: bool,
     pub password_change_required: bool,
     pub password_changed: Option<Timestamp>,
+    /// A verified TOTP generator is registered (a second factor).
+    pub otp_verified: bool,
     pub name: String,
     pub description: String,
     pub jwt_access_token: bool,
@@ -101,6 +103,7 @@ fn to_view(row: &Row) -> UserView {
         password_set: flag(c, "password_set"),
         password_change_required: flag(c, "password_change_required"),
         password_changed: (changed_password != 0).then_some(Timestamp(changed_password)),
+        otp_verified: flag(c, "otp_verified"),
         name: text(c, "name"),
         description: text(c, "description"),
         jwt_access_token: flag(c, "jwt_access_token"),

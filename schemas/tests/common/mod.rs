@@ -217,6 +217,13 @@ pub fn user_samples() -> Vec<UserEvent> {
         UserEvent::PasswordHashUpdated {
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaA".into(),
         },
+        UserEvent::OtpAdded {
+            sealed_secret: "v1.bm9uY2U.Y2lwaGVydGV4dA".into(),
+        },
+        UserEvent::OtpVerified {},
+        UserEvent::OtpCheckSucceeded { step: 59_062_298 },
+        UserEvent::OtpCheckFailed {},
+        UserEvent::OtpRemoved {},
         UserEvent::MachineChanged {
             name: "Robot".into(),
             description: "deploys".into(),
@@ -274,6 +281,11 @@ pub fn user_record(event: &UserEvent) -> &'static str {
         UserEvent::PasswordCheckSucceeded {} => "castellan.events.user.PasswordCheckSucceeded",
         UserEvent::PasswordCheckFailed {} => "castellan.events.user.PasswordCheckFailed",
         UserEvent::PasswordHashUpdated { .. } => "castellan.events.user.PasswordHashUpdated",
+        UserEvent::OtpAdded { .. } => "castellan.events.user.OtpAdded",
+        UserEvent::OtpVerified {} => "castellan.events.user.OtpVerified",
+        UserEvent::OtpRemoved {} => "castellan.events.user.OtpRemoved",
+        UserEvent::OtpCheckSucceeded { .. } => "castellan.events.user.OtpCheckSucceeded",
+        UserEvent::OtpCheckFailed {} => "castellan.events.user.OtpCheckFailed",
         UserEvent::MachineChanged { .. } => "castellan.events.user.MachineChanged",
         UserEvent::SecretSet { .. } => "castellan.events.user.SecretSet",
         UserEvent::SecretRemoved {} => "castellan.events.user.SecretRemoved",

@@ -241,8 +241,23 @@ async fn sessions_check_users_and_passwords_and_lock_out_after_the_limit() {
         &admin,
     )
     .await;
-    assert_eq!(code(&totp), (501, Some("unimplemented")), "{}", totp.1);
-    assert!(totp.1["message"].as_str().unwrap().contains("totp"));
+    // TOTP is checked (server/tests/e2e/totp.rs); this user has no generator.
+    assert_eq!(code(&totp), (404, Some("not_found")), "{}", totp.1);
+    let otp_sms = call(
+        &server,
+        SESSIONS,
+        "CreateSession",
+        json!({"checks": {"user": {"userId": "ada-1"}, "otpSms": {"code": "123456"}}}),
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        code(&otp_sms),
+        (501, Some("unimplemented")),
+        "{}",
+        otp_sms.1
+    );
+    assert!(otp_sms.1["message"].as_str().unwrap().contains("otp_sms"));
     let challenge = call(
         &server,
         SESSIONS,

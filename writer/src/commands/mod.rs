@@ -7,4 +7,5 @@ pub mod project;
 pub mod session;
 pub mod settings;
 pub mod setup;
+pub mod totp;
 pub mod user;

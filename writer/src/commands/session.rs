@@ -1,5 +1,6 @@
 //! Commands on sessions (Session API v2 and the hosted login): create a session or add checks
-//! to one, verifying the password against the user's stored hash with lockout, and terminate it.
+//! to one, verifying the password against the user's stored hash and TOTP codes against the
+//! user's generator, both with lockout, and terminate it.
 
 use std::collections::BTreeMap;
 
@@ -8,9 +9,10 @@ use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::session::{self, Session, SessionEvent};
-use castellan_core::user::{self, User};
+use castellan_core::user::{self, User, UserEvent};
 
 use crate::secrets::{self, HasherParams};
+use crate::totp::{self, UnsealedSecret};
 use crate::writer::{Command, CommandContext, Plan, Writer};
 
 /// Verifies a password off the async runtime; returns whether it matched and, when the stored
@@ -42,6 +44,39 @@ pub async fn verify_nothing(password: &str, params: &HasherParams) {
         tokio::task::spawn_blocking(move || secrets::hash_password_with(&password, &params)).await;
 }
 
+/// Verifies a password against the user's stored hash and decides the check's outcome.
+async fn check_password(
+    state: &User,
+    password: &str,
+    change: &SessionChange,
+) -> Result<user::PasswordCheckOutcome, DomainError> {
+    let stored = match user::login_blocked(state)? {
+        Some(blocked) => return Err(user::blocked_error(blocked)),
+        None => state.password_hash.clone().unwrap_or_default(),
+    };
+    let (correct, rehashed) = verify_and_rehash(password, &stored, &change.hasher).await?;
+    user::check_password(state, correct, rehashed, change.max_password_attempts)
+}
+
+/// Checks a TOTP code at the writer's time against the secret the edge unsealed, which must be
+/// the user's current verified one.
+fn check_totp(
+    state: &User,
+    check: &TotpCheck,
+    max_attempts: u32,
+    now: Timestamp,
+) -> Result<user::OtpCheckOutcome, DomainError> {
+    let sealed = user::otp_secret(state, true)?;
+    if !castellan_core::ct_eq(sealed, &check.secret.sealed_secret) {
+        return Err(DomainError::precondition(
+            "SESSION-0105",
+            "The user's TOTP generator changed meanwhile",
+        ));
+    }
+    let step = totp::matched_step(&check.secret.secret, &check.code, now)?;
+    user::check_otp(state, step, max_attempts)
+}
+
 /// What a session command should check and set.
 #[derive(Clone, Debug, Default)]
 pub struct SessionChange {
@@ -59,12 +94,24 @@ pub struct SessionChange {
     /// The checked user, resolved by the edge (by id or login name).
     pub user_id: Option<String>,
     pub password: Option<String>,
+    /// A TOTP code to check against the user's verified generator.
+    pub totp: Option<TotpCheck>,
     pub metadata: BTreeMap<String, String>,
     /// Microseconds from now.
     pub lifetime: Option<i64>,
     /// Lockout settings of the user's org (0: never lock).
     pub max_password_attempts: u32,
+    /// Lockout settings of the user's org for TOTP codes (0: never lock).
+    pub max_otp_attempts: u32,
     pub hasher: HasherParams,
+}
+
+/// A TOTP code and the secret the edge unsealed for the user (the writer does not hold the
+/// master key); the command refuses it unless the user still has that sealed secret.
+#[derive(Clone, Debug, Default)]
+pub struct TotpCheck {
+    pub code: String,
+    pub secret: UnsealedSecret,
 }
 
 /// How a session command ended.
@@ -73,6 +120,11 @@ pub enum SessionOutcome {
     Changed(Box<Session>),
     /// The password was wrong: only the user's failed check (and maybe lock) was recorded.
     PasswordRejected {
+        locked_now: bool,
+    },
+    /// The TOTP code was wrong or replayed: only the user's failed check (and maybe lock) was
+    /// recorded.
+    TotpRejected {
         locked_now: bool,
     },
 }
@@ -126,10 +178,10 @@ impl Command for ChangeSession {
         session::validate_metadata(&change.metadata)?;
         let mut plan = Plan::default();
         let user_id = change.user_id.clone().or(loaded.state.user_id.clone());
-        if change.password.is_some() && user_id.is_none() {
+        if (change.password.is_some() || change.totp.is_some()) && user_id.is_none() {
             return Err(DomainError::invalid(
                 "SESSION-0103",
-                "A password check needs a user check first",
+                "A password or TOTP check needs a user check first",
             ));
         }
         if let Some(user_id) = &user_id {
@@ -142,32 +194,39 @@ impl Command for ChangeSession {
                     session::check_user(&session_state, user_id, &user.state.org_id, now)?.events,
                 );
             }
+            let org = user.state.org_id.clone();
+            let mut user_decision: Decision<UserEvent> = Decision::default();
+            let mut rejected = None;
             if let Some(password) = &change.password {
-                let stored = match user::login_blocked(&user.state)? {
-                    Some(blocked) => return Err(user::blocked_error(blocked)),
-                    None => user.state.password_hash.clone().unwrap_or_default(),
-                };
-                let (correct, rehashed) =
-                    verify_and_rehash(password, &stored, &change.hasher).await?;
-                let outcome = user::check_password(
-                    &user.state,
-                    correct,
-                    rehashed,
-                    change.max_password_attempts,
-                )?;
-                let org = user.state.org_id.clone();
-                plan.add(ctx, user_id, user.version, &org, outcome.decision)?;
-                if !outcome.accepted {
-                    return Ok((
-                        plan,
-                        SessionOutcome::PasswordRejected {
-                            locked_now: outcome.locked_now,
-                        },
-                    ));
+                let outcome = check_password(&user.state, password, change).await?;
+                user_decision = outcome.decision;
+                if outcome.accepted {
+                    decision
+                        .events
+                        .push(SessionEvent::PasswordChecked { checked_at: now });
+                } else {
+                    rejected = Some(SessionOutcome::PasswordRejected {
+                        locked_now: outcome.locked_now,
+                    });
                 }
-                decision
-                    .events
-                    .push(SessionEvent::PasswordChecked { checked_at: now });
+            }
+            if let (None, Some(check)) = (&rejected, &change.totp) {
+                let state = user.state.after(&user_decision);
+                let outcome = check_totp(&state, check, change.max_otp_attempts, now)?;
+                user_decision = user::then(user_decision, outcome.decision);
+                if outcome.accepted {
+                    decision
+                        .events
+                        .push(SessionEvent::TotpChecked { checked_at: now });
+                } else {
+                    rejected = Some(SessionOutcome::TotpRejected {
+                        locked_now: outcome.locked_now,
+                    });
+                }
+            }
+            plan.add(ctx, user_id, user.version, &org, user_decision)?;
+            if let Some(rejected) = rejected {
+                return Ok((plan, rejected));
             }
         }
         if !change.metadata.is_empty() {

@@ -71,6 +71,7 @@ proto_enum! {
     pub enum AuthenticationMethodType = "zitadel.user.v2.AuthenticationMethodType" {
         Unspecified = 0 => "AUTHENTICATION_METHOD_TYPE_UNSPECIFIED",
         Password = 1 => "AUTHENTICATION_METHOD_TYPE_PASSWORD",
+        Totp = 4 => "AUTHENTICATION_METHOD_TYPE_TOTP",
     }
 }
 

@@ -1,9 +1,9 @@
 //! `zitadel.session.v2.SessionService`: sessions a login UI creates and updates with checks of
 //! the user and its password, and reads or deletes later.
 //!
-//! Checks supported: `user` (by id or login name) and `password` (verified with the org's lockout
-//! setting; a wrong password is recorded on the user and answers InvalidArgument, a locked user
-//! FailedPrecondition). The other checks and every challenge answer Unimplemented, naming what
+//! Checks supported: `user` (by id or login name), `password` and `totp` (verified with the org's
+//! lockout settings; a wrong password or code is recorded on the user and answers
+//! InvalidArgument, a locked user FailedPrecondition; a TOTP time step is accepted once). The other checks and every challenge answer Unimplemented, naming what
 //! was asked. Every change issues a new session token (only its hash is stored).
 //!
 //! Permissions: CreateSession needs `session.write` on the instance (ZITADEL's documented

@@ -126,18 +126,16 @@ pub async fn resolve_user(
     }
 }
 
-/// The lockout limit of the user's org (0: never lock).
-pub async fn max_password_attempts(
+/// The lockout limits of the user's org (0: never lock): (passwords, TOTP codes).
+pub async fn max_attempts(
     state: &AppState,
     caller: &Caller,
     org_id: &str,
-) -> Result<u32, DomainError> {
-    Ok(
-        settings::lockout(state.store(), &caller.instance.id, org_id)
-            .await
-            .map_err(read_error)?
-            .max_password_attempts,
-    )
+) -> Result<(u32, u32), DomainError> {
+    let policy = settings::lockout(state.store(), &caller.instance.id, org_id)
+        .await
+        .map_err(read_error)?;
+    Ok((policy.max_password_attempts, policy.max_otp_attempts))
 }
 
 /// Whether the session is the caller's own: it created it, or it is the session's checked user.
@@ -213,12 +211,12 @@ mod tests {
     #[test]
     fn unsupported_checks_are_named() {
         let checks = Checks {
-            totp: Some(serde_json::json!({"code": "123456"})),
+            otp_sms: Some(serde_json::json!({"code": "123456"})),
             ..Checks::default()
         };
         let error = require_supported(&checks, &RequestChallenges::new()).unwrap_err();
         assert_eq!(error.kind, ErrorKind::Unimplemented);
-        assert!(error.message.contains("totp"), "{}", error.message);
+        assert!(error.message.contains("otp_sms"), "{}", error.message);
         let mut challenges = RequestChallenges::new();
         challenges.insert("webAuthN".into(), serde_json::json!({}));
         let error = require_supported(&Checks::default(), &challenges).unwrap_err();

@@ -54,7 +54,14 @@ pub struct CheckPassword {
     pub password: String,
 }
 
-/// `Checks`. Only `user` and `password` are supported; the others are kept as raw JSON so that
+/// `CheckTOTP`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CheckTotp {
+    pub code: String,
+}
+
+/// `Checks`. Only `user`, `password` and `totp` are supported; the others are kept as raw JSON so that
 /// the handler can name the one it does not support.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -63,7 +70,7 @@ pub struct Checks {
     pub password: Option<CheckPassword>,
     pub web_auth_n: Option<serde_json::Value>,
     pub idp_intent: Option<serde_json::Value>,
-    pub totp: Option<serde_json::Value>,
+    pub totp: Option<CheckTotp>,
     pub otp_sms: Option<serde_json::Value>,
     pub otp_email: Option<serde_json::Value>,
     pub recovery_code: Option<serde_json::Value>,
@@ -75,7 +82,6 @@ impl Checks {
         [
             ("web_auth_n", self.web_auth_n.is_some()),
             ("idp_intent", self.idp_intent.is_some()),
-            ("totp", self.totp.is_some()),
             ("otp_sms", self.otp_sms.is_some()),
             ("otp_email", self.otp_email.is_some()),
             ("recovery_code", self.recovery_code.is_some()),

@@ -5,17 +5,19 @@ use castellan_api::error::read_error;
 use castellan_api::proto::{Details, ProtoDuration};
 use castellan_api::state::AppState;
 use castellan_api::support::{committed_at, execute};
+use castellan_api::user::totp::unseal;
 use castellan_core::DomainError;
+use castellan_core::user::User;
 use castellan_readers::queries::oidc::{self as oidc_queries, SessionView};
 use castellan_writer::commands::session::{
-    ChangeSession, SessionChange, SessionOutcome, TerminateSession,
+    ChangeSession, SessionChange, SessionOutcome, TerminateSession, TotpCheck,
 };
 use castellan_writer::secrets::{new_bearer_token, token_hash};
-use castellan_writer::writer::Committed;
+use castellan_writer::writer::{CommandContext, Committed};
 
 use super::support::{
-    decode_metadata, encode_user_agent, given_token, max_password_attempts, not_found, own,
-    permitted, require_supported, resolve_user, session_id,
+    decode_metadata, encode_user_agent, given_token, max_attempts, not_found, own, permitted,
+    require_supported, resolve_user, session_id,
 };
 use super::wire::{
     Checks, CreateSessionRequest, CreateSessionResponse, DeleteSessionResponse, SessionIdRequest,
@@ -57,47 +59,71 @@ fn password_invalid() -> DomainError {
     DomainError::invalid("SESSION-0206", "Password is invalid")
 }
 
-/// The user and password part of a change: the user a check names (by id or login name), and
-/// the lockout limit of the org of the user whose password is checked.
+/// A wrong or replayed TOTP code (ZITADEL's `EVENT-8isk2`); the failed check (and a lock it
+/// caused) is committed before it is returned.
+fn totp_invalid() -> DomainError {
+    DomainError::invalid("SESSION-0207", "The TOTP code is invalid")
+}
+
+/// What a change checks about its user, resolved at the edge: the user a check names (by id or
+/// login name), the lockout limits of its org, and the TOTP secret unsealed for a `totp` check.
+#[derive(Default)]
+struct CheckedUser {
+    user_id: Option<String>,
+    max_password_attempts: u32,
+    max_otp_attempts: u32,
+    totp: Option<TotpCheck>,
+}
+
 async fn checked_user(
     state: &AppState,
     caller: &Caller,
     checks: &Checks,
     session: Option<&SessionView>,
-) -> Result<(Option<String>, u32), DomainError> {
+) -> Result<CheckedUser, DomainError> {
     let user = match &checks.user {
         Some(check) => Some(resolve_user(state, caller, check).await?),
         None => None,
     };
-    let user_id = user.as_ref().map(|user| user.id.clone());
-    let max_attempts = if checks.password.is_some() {
-        let org_id = user
-            .as_ref()
-            .map(|user| user.org_id.clone())
-            .or_else(|| session.map(|session| session.org_id.clone()))
-            .unwrap_or_default();
-        if org_id.is_empty() {
-            // No user to check the password of: the writer refuses the check.
-            0
-        } else {
-            max_password_attempts(state, caller, &org_id).await?
-        }
-    } else {
-        0
+    let mut checked = CheckedUser {
+        user_id: user.as_ref().map(|user| user.id.clone()),
+        ..CheckedUser::default()
     };
-    Ok((user_id, max_attempts))
+    if checks.password.is_none() && checks.totp.is_none() {
+        return Ok(checked);
+    }
+    let (subject, org_id) = match (&user, session) {
+        (Some(user), _) => (user.id.clone(), user.org_id.clone()),
+        (None, Some(session)) => (session.user_id.clone(), session.org_id.clone()),
+        (None, None) => (String::new(), String::new()),
+    };
+    if subject.is_empty() {
+        // No user to check the factors of: the writer refuses the checks.
+        return Ok(checked);
+    }
+    (checked.max_password_attempts, checked.max_otp_attempts) =
+        max_attempts(state, caller, &org_id).await?;
+    if let Some(totp) = &checks.totp {
+        let ctx = CommandContext {
+            instance_id: caller.instance.id.clone(),
+            creator: caller.principal.user_id.clone(),
+        };
+        let loaded = state.writer.load::<User>(&ctx, &subject).await?;
+        checked.totp = Some(TotpCheck {
+            code: totp.code.clone(),
+            secret: unseal(state, &subject, &loaded.state, true)?,
+        });
+    }
+    Ok(checked)
 }
 
-fn change_of(
-    checks: &Checks,
-    user_id: Option<String>,
-    max_password_attempts: u32,
-    state: &AppState,
-) -> SessionChange {
+fn change_of(checks: &Checks, checked: CheckedUser, state: &AppState) -> SessionChange {
     SessionChange {
-        user_id,
+        user_id: checked.user_id,
         password: checks.password.as_ref().map(|check| check.password.clone()),
-        max_password_attempts,
+        totp: checked.totp,
+        max_password_attempts: checked.max_password_attempts,
+        max_otp_attempts: checked.max_otp_attempts,
         hasher: state.config.password_hasher,
         ..SessionChange::default()
     }
@@ -113,6 +139,7 @@ async fn run(
     let committed = execute(state, caller, command).await?;
     match committed.output {
         SessionOutcome::PasswordRejected { .. } => Err(password_invalid()),
+        SessionOutcome::TotpRejected { .. } => Err(totp_invalid()),
         SessionOutcome::Changed(_) => Ok(details(
             &committed,
             &command.session_id,
@@ -130,7 +157,7 @@ pub async fn create_session(
     require_supported(&checks, &request.challenges)?;
     let metadata = decode_metadata(&request.metadata)?;
     let lifetime = lifetime_micros(request.lifetime)?;
-    let (user_id, max_attempts) = checked_user(&state, &caller, &checks, None).await?;
+    let checked = checked_user(&state, &caller, &checks, None).await?;
     let user_agent = request.user_agent.unwrap_or_default();
     let (token, new_token_hash) = new_bearer_token();
     let command = ChangeSession {
@@ -142,7 +169,7 @@ pub async fn create_session(
             user_agent: encode_user_agent(&user_agent),
             metadata,
             lifetime,
-            ..change_of(&checks, user_id, max_attempts, &state)
+            ..change_of(&checks, checked, &state)
         },
     };
     let details = run(&state, &caller, &command).await?;
@@ -183,7 +210,7 @@ pub async fn set_session(
     if current_token_hash.is_none() && !permitted(&caller.principal, SESSION_WRITE, &session) {
         return Err(not_found());
     }
-    let (user_id, max_attempts) = checked_user(&state, &caller, &checks, Some(&session)).await?;
+    let checked = checked_user(&state, &caller, &checks, Some(&session)).await?;
     let (token, new_token_hash) = new_bearer_token();
     let command = ChangeSession {
         session_id: id,
@@ -193,7 +220,7 @@ pub async fn set_session(
             new_token_hash,
             metadata,
             lifetime,
-            ..change_of(&checks, user_id, max_attempts, &state)
+            ..change_of(&checks, checked, &state)
         },
     };
     let details = run(&state, &caller, &command).await?;
