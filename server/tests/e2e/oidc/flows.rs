@@ -697,3 +697,64 @@ async fn single_sign_on_prompts_and_account_selection() {
         Some("login_required")
     );
 }
+
+/// bcrypt of "Password1!" (cost 4), as another system would export it.
+const BCRYPT_HASH: &str = "$2y$04$f2DG2EaWXFkaQhl6LHpRmes0NF1ZVLztsdzY8Rk126kRfWP8GEAU.";
+
+#[tokio::test]
+async fn an_imported_hash_is_upgraded_at_the_first_login() {
+    use castellan_writer::ledger::{EventFilter, Ledger};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let probe = crate::e2e::support::LedgerProbe::open(dir.path()).await;
+    let (client_id, _) = super::setup(&server).await;
+    admin(
+        &server,
+        "zitadel.user.v2.UserService",
+        "CreateUser",
+        json!({"userId": "imported", "username": "imported", "human": {
+            "profile": {"givenName": "Im", "familyName": "Ported"},
+            "email": {"email": "imported@example.com", "isVerified": true},
+            "hashedPassword": {"hash": BCRYPT_HASH}}}),
+    )
+    .await;
+    let authorize = format!(
+        "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid",
+        super::urlencode(&client_id)
+    );
+    let upgrades = || async {
+        probe
+            .ledger
+            .read(&EventFilter {
+                aggregate_types: vec!["user".into()],
+                limit: 1000,
+                ..EventFilter::default()
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| {
+                e.aggregate_id == "imported" && e.event_type == "user.human.password.hash.updated"
+            })
+            .map(|e| e.payload["password_hash"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // A wrong password upgrades nothing.
+    let mut browser = Browser::new(&server);
+    let wrong = log_in(&mut browser, &authorize, "imported", "Password2!").await;
+    assert!(
+        wrong.contains("The login name or password is wrong."),
+        "{wrong}"
+    );
+    assert!(upgrades().await.is_empty());
+    let callback = log_in(&mut browser, &authorize, "imported", "Password1!").await;
+    assert!(query_param(&callback, "code").is_some(), "{callback}");
+    let upgraded = upgrades().await;
+    assert_eq!(upgraded.len(), 1);
+    assert!(upgraded[0].starts_with("$argon2id$"), "{}", upgraded[0]);
+    // The upgraded hash verifies the same password on the next login, without another upgrade.
+    let mut browser = Browser::new(&server);
+    let again = log_in(&mut browser, &authorize, "imported", "Password1!").await;
+    assert!(query_param(&again, "code").is_some(), "{again}");
+    assert_eq!(upgrades().await.len(), 1);
+}
