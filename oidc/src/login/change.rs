@@ -17,9 +17,7 @@ use castellan_writer::secrets::{hash_password_with, token_hash};
 use castellan_writer::writer::CommandContext;
 use serde::Deserialize;
 
-use super::look::Look;
-use super::{SESSION_COOKIE, check_csrf, cookie, html, page};
-use crate::endpoints::instance;
+use super::{SESSION_COOKIE, cookie, html, page};
 use crate::flow::{finish_auth_request, run};
 
 /// How long after the password check the change may follow.
@@ -59,22 +57,10 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
+    let (instance, look) = match super::prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let again = |message: &str| {
         html(
             StatusCode::OK,

@@ -14,9 +14,7 @@ use castellan_writer::secrets::token_hash;
 use serde::Deserialize;
 
 use super::look::Look;
-use super::{
-    SESSION_COOKIE, authenticate, check_csrf, cookie, csrf_token, html, page, session_cookie,
-};
+use super::{SESSION_COOKIE, authenticate, cookie, csrf_token, html, page, session_cookie};
 use crate::endpoints::device::normalize_user_code;
 use crate::endpoints::instance;
 use crate::flow::run;
@@ -60,22 +58,10 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<DeviceLogin>,
 ) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
+    let (instance, look) = match super::prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let retry = |message: &str| {
         html(
             StatusCode::OK,
@@ -149,22 +135,10 @@ pub async fn decide(
     headers: HeaderMap,
     Form(form): Form<DeviceDecision>,
 ) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
+    let (instance, look) = match super::prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let code = normalize_user_code(&form.user_code);
     let device = device_by_user_code(state.store(), &instance.id, &code, state.clock.now())
         .await

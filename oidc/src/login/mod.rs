@@ -8,6 +8,7 @@ pub mod change;
 pub mod device;
 pub mod look;
 pub mod page;
+mod sso;
 pub mod texts;
 mod totp;
 
@@ -21,12 +22,9 @@ use castellan_api::limits::ClientAddress;
 use castellan_api::state::AppState;
 use castellan_core::oidc::auth_request::AuthRequest;
 use castellan_readers::queries::login::user_by_login_name;
-use castellan_readers::queries::oidc::grants_of_session;
-use castellan_readers::queries::project::app_by_client_id;
 use castellan_readers::queries::settings::lockout;
-use castellan_writer::commands::oidc::TerminateGrants;
 use castellan_writer::commands::session::{
-    ChangeSession, SessionChange, SessionOutcome, TerminateSession, verify_nothing,
+    ChangeSession, SessionChange, SessionOutcome, verify_nothing,
 };
 use castellan_writer::secrets::{new_bearer_token, token_hash};
 use castellan_writer::writer::CommandContext;
@@ -50,7 +48,7 @@ pub fn router() -> Router<AppState> {
             "/ui/login/password/change",
             axum::routing::post(change::submit),
         )
-        .route("/ui/login/select", axum::routing::post(select_account))
+        .route("/ui/login/select", axum::routing::post(sso::select_account))
         .route("/ui/login/totp", axum::routing::post(totp::submit))
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
@@ -102,29 +100,31 @@ fn csrf_token(headers: &HeaderMap) -> (String, Vec<String>) {
     }
 }
 
-/// The browser's login session, when its cookie names an active session with the right token:
-/// (session id, token hash, session).
-pub(crate) async fn browser_session(
+/// What every form handler checks first: the CSRF token, then the instance; answers the error
+/// page itself when either fails. Returns the instance and its look (branding, language from
+/// the browser; handlers that know the auth request refine the language).
+async fn prelude(
     state: &AppState,
-    instance_id: &str,
     headers: &HeaderMap,
-) -> Option<(
-    String,
-    String,
-    castellan_readers::queries::oidc::SessionView,
-)> {
-    let (session_id, token) = cookie(headers, SESSION_COOKIE)
-        .and_then(|c| c.split_once(':').map(|(a, b)| (a.to_owned(), b.to_owned())))?;
-    let hash = token_hash(&token);
-    let view = castellan_readers::queries::oidc::session(state.store(), instance_id, &session_id)
-        .await
-        .ok()
-        .flatten()?;
-    let valid = view.active(state.clock.now())
-        && castellan_core::ct_eq(&view.token_hash, &hash)
-        && !view.user_id.is_empty()
-        && view.password_checked_at.is_some();
-    valid.then_some((session_id, hash, view))
+    csrf: &str,
+) -> Result<(castellan_readers::queries::identity::InstanceView, Look), Response> {
+    let look = Look::of(state, None, headers, &[]).await;
+    if !check_csrf(headers, csrf) {
+        return Err(html(
+            StatusCode::FORBIDDEN,
+            page::error_page(&look, look.texts.form_expired),
+            &[],
+        ));
+    }
+    let Ok(instance) = instance(state, headers).await else {
+        return Err(html(
+            StatusCode::NOT_FOUND,
+            page::error_page(&look, look.texts.unknown_instance),
+            &[],
+        ));
+    };
+    let look = Look::of(state, Some(&instance.id), headers, &[]).await;
+    Ok((instance, look))
 }
 
 fn session_cookie(session_id: &str, session_token: &str) -> String {
@@ -290,63 +290,6 @@ async fn login_name_form(
 }
 
 #[derive(Deserialize)]
-pub struct SelectForm {
-    #[serde(rename = "authRequest", default)]
-    auth_request: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-/// "Continue as …": finishes the request with the browser's login session.
-async fn select_account(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<SelectForm>,
-) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
-    };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
-    let expired = || {
-        html(
-            StatusCode::BAD_REQUEST,
-            page::error_page(&look, look.texts.sign_in_expired),
-            &[],
-        )
-    };
-    let Some((session_id, hash, view)) = browser_session(&state, &instance.id, &headers).await
-    else {
-        return expired();
-    };
-    match finish_auth_request(
-        &state,
-        &instance.id,
-        &view.user_id,
-        &form.auth_request,
-        &session_id,
-        &hash,
-    )
-    .await
-    .and_then(|callback| callback.url())
-    {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(_) => expired(),
-    }
-}
-
-#[derive(Deserialize)]
 pub struct LoginNameForm {
     #[serde(rename = "authRequest", default)]
     auth_request: String,
@@ -361,22 +304,10 @@ async fn login_name_submit(
     headers: HeaderMap,
     Form(form): Form<LoginNameForm>,
 ) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
+    let (instance, mut look) = match prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
         return html(
             StatusCode::NOT_FOUND,
@@ -423,22 +354,10 @@ async fn password_submit(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
+    let (instance, mut look) = match prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
     let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
         return html(
             StatusCode::NOT_FOUND,
@@ -584,78 +503,4 @@ async fn finish(
     }
 }
 
-/// Ends the browser's session and the grants it produced, then returns to the app.
-pub async fn logout(
-    state: AppState,
-    headers: HeaderMap,
-    params: Vec<(String, String)>,
-) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
-    };
-    look = Look::of(&state, Some(&instance.id), &headers, &[]).await;
-    let param = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-    if let Some((session_id, token)) = cookie(&headers, SESSION_COOKIE)
-        .as_deref()
-        .and_then(|c| c.split_once(':'))
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
-    {
-        let terminate = TerminateSession {
-            session_id: session_id.clone(),
-            token_hash: Some(token_hash(&token)),
-            require_token: true,
-        };
-        if run(&state, &instance.id, "LOGIN", &terminate).await.is_ok()
-            && let Ok(grants) = grants_of_session(state.store(), &instance.id, &session_id).await
-            && !grants.is_empty()
-        {
-            let command = TerminateGrants {
-                grant_ids: grants.into_iter().map(|(id, _)| id).collect(),
-                reason: "logout".into(),
-            };
-            if let Ok(committed) = run(&state, &instance.id, "LOGIN", &command).await
-                && let Ok(issuer) = crate::endpoints::issuer(&state, &headers)
-            {
-                crate::backchannel::notify(&state, &instance.id, &issuer, &committed.output).await;
-            }
-        }
-    }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    if let (Some(client_id), Some(target)) = (param("client_id"), param("post_logout_redirect_uri"))
-        && let Ok(Some(app)) = app_by_client_id(state.store(), &instance.id, &client_id).await
-        && app
-            .config
-            .oidc
-            .as_ref()
-            .is_some_and(|oidc| oidc.post_logout_redirect_uris.contains(&target))
-    {
-        let mut url = target;
-        if let Some(state_value) = param("state")
-            && let Ok(mut parsed) = url::Url::parse(&url)
-        {
-            parsed.query_pairs_mut().append_pair("state", &state_value);
-            url = parsed.to_string();
-        }
-        let mut response = Redirect::to(&url).into_response();
-        if let Ok(value) = HeaderValue::from_str(&clear) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-        return response;
-    }
-    html(
-        StatusCode::OK,
-        page::message_page(&look, look.texts.signed_out_title, look.texts.signed_out),
-        &[clear],
-    )
-}
+pub(crate) use sso::{browser_session, logout};

@@ -25,8 +25,7 @@ use castellan_writer::writer::CommandContext;
 use serde::Deserialize;
 
 use super::look::Look;
-use super::{SESSION_COOKIE, check_csrf, cookie, finish, html, page, pending_request};
-use crate::endpoints::instance;
+use super::{SESSION_COOKIE, cookie, finish, html, page, pending_request};
 use crate::flow::run;
 
 pub const DEVICE_UNSUPPORTED: &str =
@@ -173,20 +172,9 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<TotpForm>,
 ) -> Response {
-    let mut look = Look::of(&state, None, &headers, &[]).await;
-    if !check_csrf(&headers, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            page::error_page(&look, look.texts.form_expired),
-            &[],
-        );
-    }
-    let Ok(instance) = instance(&state, &headers).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_instance),
-            &[],
-        );
+    let (instance, mut look) = match super::prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
         return html(
