@@ -127,6 +127,32 @@ async fn prelude(
     Ok((instance, look))
 }
 
+/// [`prelude`] for a form that continues an auth request: the request must still be pending,
+/// and its `ui_locales` choose the language.
+async fn form_for_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+    auth_request: &str,
+) -> Result<(castellan_readers::queries::identity::InstanceView, Look), Response> {
+    let (instance, look) = prelude(state, headers, csrf).await?;
+    let Some(request) = pending_request(state, &instance.id, auth_request).await else {
+        return Err(html(
+            StatusCode::NOT_FOUND,
+            page::error_page(&look, look.texts.unknown_request),
+            &[],
+        ));
+    };
+    let look = Look::of(
+        state,
+        Some(&instance.id),
+        headers,
+        &request.params.ui_locales,
+    )
+    .await;
+    Ok((instance, look))
+}
+
 fn session_cookie(session_id: &str, session_token: &str) -> String {
     format!("{SESSION_COOKIE}={session_id}:{session_token}; Path=/; HttpOnly; SameSite=Lax")
 }
@@ -304,24 +330,10 @@ async fn login_name_submit(
     headers: HeaderMap,
     Form(form): Form<LoginNameForm>,
 ) -> Response {
-    let (instance, mut look) = match prelude(&state, &headers, &form.csrf).await {
+    let (_, look) = match form_for_request(&state, &headers, &form.csrf, &form.auth_request).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_request),
-            &[],
-        );
-    };
-    look = Look::of(
-        &state,
-        Some(&instance.id),
-        &headers,
-        &request.params.ui_locales,
-    )
-    .await;
     // Every login name proceeds to the password page: nothing tells whether it exists.
     html(
         StatusCode::OK,
@@ -354,24 +366,11 @@ async fn password_submit(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let (instance, mut look) = match prelude(&state, &headers, &form.csrf).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_request),
-            &[],
-        );
-    };
-    look = Look::of(
-        &state,
-        Some(&instance.id),
-        &headers,
-        &request.params.ui_locales,
-    )
-    .await;
+    let (instance, look) =
+        match form_for_request(&state, &headers, &form.csrf, &form.auth_request).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
     let wrong = || {
         html(
             StatusCode::OK,

@@ -24,8 +24,7 @@ use castellan_writer::secrets::{new_bearer_token, token_hash};
 use castellan_writer::writer::CommandContext;
 use serde::Deserialize;
 
-use super::look::Look;
-use super::{SESSION_COOKIE, cookie, finish, html, page, pending_request};
+use super::{SESSION_COOKIE, cookie, finish, html, page};
 use crate::flow::run;
 
 pub const DEVICE_UNSUPPORTED: &str =
@@ -172,24 +171,11 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<TotpForm>,
 ) -> Response {
-    let (instance, mut look) = match super::prelude(&state, &headers, &form.csrf).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let Some(request) = pending_request(&state, &instance.id, &form.auth_request).await else {
-        return html(
-            StatusCode::NOT_FOUND,
-            page::error_page(&look, look.texts.unknown_request),
-            &[],
-        );
-    };
-    look = Look::of(
-        &state,
-        Some(&instance.id),
-        &headers,
-        &request.params.ui_locales,
-    )
-    .await;
+    let (instance, look) =
+        match super::form_for_request(&state, &headers, &form.csrf, &form.auth_request).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
     let expired = || {
         html(
             StatusCode::NOT_FOUND,
