@@ -25,54 +25,42 @@ const VERIFIER: &str = "a-browser-code-verifier-long-enough-for-pkce-0123456789"
 const PASSWORD: &str = "Secret-Passw0rd!";
 const WRONG: &str = "The login name or password is wrong.";
 
-async fn call(server: &Server, service: &str, method: &str, body: Value) -> Value {
-    let (status, answer) = server
-        .raw(
-            reqwest::Method::POST,
-            &format!("/{service}/{method}"),
-            &body.to_string(),
-            Some("application/json"),
-            Some(&server.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{method}: {answer}");
-    answer
-}
-
 /// User `ada` with a password, project `shop` and a confidential web app redirecting to
 /// `redirect_uri` (http: development mode). Returns the client id and secret.
 async fn setup(server: &Server, redirect_uri: &str) -> (String, String) {
     const USERS: &str = "zitadel.user.v2.UserService";
-    call(
-        server,
-        USERS,
-        "CreateUser",
-        json!({"userId": "ada", "username": "ada", "human": {
+    server
+        .admin_ok(
+            USERS,
+            "CreateUser",
+            json!({"userId": "ada", "username": "ada", "human": {
             "profile": {"givenName": "Ada", "familyName": "Lovelace"},
             "email": {"email": "ada@example.com", "isVerified": true},
             "password": {"password": PASSWORD}}}),
-    )
-    .await;
-    let user = call(server, USERS, "GetUserByID", json!({"userId": "ada"})).await;
+        )
+        .await;
+    let user = server
+        .admin_ok(USERS, "GetUserByID", json!({"userId": "ada"}))
+        .await;
     let org = user["user"]["details"]["resourceOwner"].as_str().unwrap();
-    call(
-        server,
-        "zitadel.project.v2.ProjectService",
-        "CreateProject",
-        json!({"organizationId": org, "name": "Shop", "projectId": "shop"}),
-    )
-    .await;
-    let app = call(
-        server,
-        "zitadel.application.v2.ApplicationService",
-        "CreateApplication",
-        json!({"projectId": "shop", "name": "Web", "oidcConfiguration": {
+    server
+        .admin_ok(
+            "zitadel.project.v2.ProjectService",
+            "CreateProject",
+            json!({"organizationId": org, "name": "Shop", "projectId": "shop"}),
+        )
+        .await;
+    let app = server
+        .admin_ok(
+            "zitadel.application.v2.ApplicationService",
+            "CreateApplication",
+            json!({"projectId": "shop", "name": "Web", "oidcConfiguration": {
             "redirectUris": [redirect_uri], "responseTypes": ["OIDC_RESPONSE_TYPE_CODE"],
             "grantTypes": ["OIDC_GRANT_TYPE_AUTHORIZATION_CODE"],
             "applicationType": "OIDC_APP_TYPE_WEB", "authMethodType": "OIDC_AUTH_METHOD_TYPE_BASIC",
             "developmentMode": true}}),
-    )
-    .await;
+        )
+        .await;
     let config = &app["oidcConfiguration"];
     (
         config["clientId"].as_str().unwrap().to_owned(),
@@ -81,13 +69,13 @@ async fn setup(server: &Server, redirect_uri: &str) -> (String, String) {
 }
 
 async fn user_state(server: &Server) -> String {
-    let user = call(
-        server,
-        "zitadel.user.v2.UserService",
-        "GetUserByID",
-        json!({"userId": "ada"}),
-    )
-    .await;
+    let user = server
+        .admin_ok(
+            "zitadel.user.v2.UserService",
+            "GetUserByID",
+            json!({"userId": "ada"}),
+        )
+        .await;
     user["user"]["state"]
         .as_str()
         .unwrap_or_default()
@@ -226,13 +214,13 @@ async fn hosted_login_in_a_real_browser() {
     browser.delete_all_cookies().await.unwrap();
 
     // Two wrong passwords lock the user; the right one is then refused just the same.
-    call(
-        &server,
-        "zitadel.admin.v1.AdminService",
-        "UpdateLockoutPolicy",
-        json!({"maxPasswordAttempts": "2"}),
-    )
-    .await;
+    server
+        .admin_ok(
+            "zitadel.admin.v1.AdminService",
+            "UpdateLockoutPolicy",
+            json!({"maxPasswordAttempts": "2"}),
+        )
+        .await;
     let calls = callback.received().len();
     login.authorize("locked").await;
     login.sign_in("ada", "wrong-once").await;
@@ -245,13 +233,13 @@ async fn hosted_login_in_a_real_browser() {
     assert_eq!(user_state(&server).await, "USER_STATE_LOCKED");
 
     // Unlocked, the same login request goes through with the right password.
-    call(
-        &server,
-        "zitadel.user.v2.UserService",
-        "UnlockUser",
-        json!({"userId": "ada"}),
-    )
-    .await;
+    server
+        .admin_ok(
+            "zitadel.user.v2.UserService",
+            "UnlockUser",
+            json!({"userId": "ada"}),
+        )
+        .await;
     assert_eq!(user_state(&server).await, "USER_STATE_ACTIVE");
     fill_and_submit(&browser, "#password", PASSWORD).await;
     let code = login.assert_signed_in("locked").await;

@@ -5,27 +5,13 @@
 //! device flow. The Node packages are installed by `infra/node-env`.
 
 use base64::Engine as _;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::support::Server;
 
 const USERS: &str = "zitadel.user.v2.UserService";
 const PROJECTS: &str = "zitadel.project.v2.ProjectService";
 const APPS: &str = "zitadel.application.v2.ApplicationService";
-
-async fn admin(server: &Server, service: &str, method: &str, body: Value) -> Value {
-    let (status, value) = server
-        .raw(
-            reqwest::Method::POST,
-            &format!("/{service}/{method}"),
-            &body.to_string(),
-            Some("application/json"),
-            Some(&server.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{method}: {value}");
-    value
-}
 
 #[tokio::test]
 async fn openid_client_for_node_completes_every_flow() {
@@ -38,30 +24,32 @@ async fn openid_client_for_node_completes_every_flow() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[]).await;
 
-    admin(
-        &server,
-        USERS,
-        "CreateUser",
-        json!({"userId": "ada", "username": "ada", "human": {
+    server
+        .admin_ok(
+            USERS,
+            "CreateUser",
+            json!({"userId": "ada", "username": "ada", "human": {
             "profile": {"givenName": "Ada", "familyName": "Lovelace"},
             "email": {"email": "ada@example.com", "isVerified": true},
             "password": {"password": "Secret-Passw0rd!"}}}),
-    )
-    .await;
-    let user = admin(&server, USERS, "GetUserByID", json!({"userId": "ada"})).await;
+        )
+        .await;
+    let user = server
+        .admin_ok(USERS, "GetUserByID", json!({"userId": "ada"}))
+        .await;
     let org = user["user"]["details"]["resourceOwner"].as_str().unwrap();
-    admin(
-        &server,
-        PROJECTS,
-        "CreateProject",
-        json!({"organizationId": org, "name": "Node RP", "projectId": "node-rp"}),
-    )
-    .await;
-    let app = admin(
-        &server,
-        APPS,
-        "CreateApplication",
-        json!({"projectId": "node-rp", "name": "openid-client", "oidcConfiguration": {
+    server
+        .admin_ok(
+            PROJECTS,
+            "CreateProject",
+            json!({"organizationId": org, "name": "Node RP", "projectId": "node-rp"}),
+        )
+        .await;
+    let app = server
+        .admin_ok(
+            APPS,
+            "CreateApplication",
+            json!({"projectId": "node-rp", "name": "openid-client", "oidcConfiguration": {
             "redirectUris": ["https://rp.test/cb"],
             "responseTypes": ["OIDC_RESPONSE_TYPE_CODE"],
             "grantTypes": [
@@ -72,27 +60,29 @@ async fn openid_client_for_node_completes_every_flow() {
             ],
             "applicationType": "OIDC_APP_TYPE_WEB",
             "authMethodType": "OIDC_AUTH_METHOD_TYPE_BASIC"}}),
-    )
-    .await;
+        )
+        .await;
     let client_id = app["oidcConfiguration"]["clientId"].as_str().unwrap();
     let client_secret = app["oidcConfiguration"]["clientSecret"].as_str().unwrap();
 
-    admin(
-        &server,
-        USERS,
-        "CreateUser",
-        json!({"userId": "robot", "username": "robot", "machine": {"name": "Robot"}}),
-    )
-    .await;
-    let secret = admin(&server, USERS, "AddSecret", json!({"userId": "robot"})).await;
+    server
+        .admin_ok(
+            USERS,
+            "CreateUser",
+            json!({"userId": "robot", "username": "robot", "machine": {"name": "Robot"}}),
+        )
+        .await;
+    let secret = server
+        .admin_ok(USERS, "AddSecret", json!({"userId": "robot"}))
+        .await;
     let machine_secret = secret["clientSecret"].as_str().unwrap();
-    let key = admin(
-        &server,
-        USERS,
-        "AddKey",
-        json!({"userId": "robot", "expirationDate": "2100-01-01T00:00:00Z"}),
-    )
-    .await;
+    let key = server
+        .admin_ok(
+            USERS,
+            "AddKey",
+            json!({"userId": "robot", "expirationDate": "2100-01-01T00:00:00Z"}),
+        )
+        .await;
     let key_file = dir.path().join("robot-key.json");
     std::fs::write(
         &key_file,

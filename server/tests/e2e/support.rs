@@ -170,6 +170,41 @@ impl Server {
         (status, value)
     }
 
+    /// A Connect call (`/<service>/<method>`) as the admin that must answer 200; its answer.
+    pub async fn admin_ok(&self, service: &str, method: &str, body: Value) -> Value {
+        let (status, value) = self
+            .raw(
+                reqwest::Method::POST,
+                &format!("/{service}/{method}"),
+                &body.to_string(),
+                Some("application/json"),
+                Some(&self.token),
+            )
+            .await;
+        assert_eq!(status, 200, "{method}: {value}");
+        value
+    }
+
+    /// A form POST to an OAuth endpoint, with the client's basic authentication if given.
+    pub async fn oauth_post(
+        &self,
+        path: &str,
+        client: Option<(&str, &str)>,
+        form: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("Host", format!("localhost:{}", self.port))
+            .form(form);
+        if let Some((id, secret)) = client {
+            request = request.basic_auth(id, Some(secret));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// A Connect unary call as the admin.
     pub async fn connect(&self, method: &str, body: Value) -> (u16, Value) {
         self.connect_as(method, body, &self.token.clone()).await

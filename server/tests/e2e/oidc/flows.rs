@@ -11,47 +11,15 @@ use crate::e2e::support::Server;
 
 const APPS: &str = "zitadel.application.v2.ApplicationService";
 
-async fn admin(server: &Server, service: &str, method: &str, body: Value) -> Value {
-    let (status, value) = server
-        .raw(
-            reqwest::Method::POST,
-            &format!("/{service}/{method}"),
-            &body.to_string(),
-            Some("application/json"),
-            Some(&server.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{method}: {value}");
-    value
-}
-
-async fn post(
-    server: &Server,
-    path: &str,
-    client: (&str, &str),
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", server.base_url()))
-        .header("Host", format!("localhost:{}", server.port))
-        .basic_auth(client.0, Some(client.1))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// A second app on the project `shop` (created by `super::setup`).
 async fn app(server: &Server, name: &str, config: Value) -> (String, String) {
-    let app = admin(
-        server,
-        APPS,
-        "CreateApplication",
-        json!({"projectId": "shop", "name": name, "oidcConfiguration": config}),
-    )
-    .await;
+    let app = server
+        .admin_ok(
+            APPS,
+            "CreateApplication",
+            json!({"projectId": "shop", "name": name, "oidcConfiguration": config}),
+        )
+        .await;
     (
         app["oidcConfiguration"]["clientId"]
             .as_str()
@@ -121,17 +89,17 @@ async fn logout_reaches_the_client_by_back_channel_and_revokes_its_tokens() {
     );
     let callback = log_in(&mut browser, &authorize, "ada", "Secret-Passw0rd!").await;
     let code = query_param(&callback, "code").unwrap();
-    let (status, tokens) = post(
-        &server,
-        "/oauth/v2/token",
-        (&client_id, &secret),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", "https://bc.test/cb"),
-        ],
-    )
-    .await;
+    let (status, tokens) = server
+        .oauth_post(
+            "/oauth/v2/token",
+            Some((&client_id, &secret)),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", "https://bc.test/cb"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{tokens}");
     let access = tokens["access_token"].as_str().unwrap().to_owned();
     let sid = {
@@ -182,13 +150,13 @@ async fn logout_reaches_the_client_by_back_channel_and_revokes_its_tokens() {
     assert_eq!(claims["sub"], "ada");
     assert!(claims["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
     assert!(claims.get("nonce").is_none());
-    let (_, introspected) = post(
-        &server,
-        "/oauth/v2/introspect",
-        (&client_id, &secret),
-        &[("token", &access)],
-    )
-    .await;
+    let (_, introspected) = server
+        .oauth_post(
+            "/oauth/v2/introspect",
+            Some((&client_id, &secret)),
+            &[("token", &access)],
+        )
+        .await;
     assert_eq!(introspected["active"], false);
 }
 
@@ -209,13 +177,13 @@ async fn token_exchange_and_the_device_flow() {
     let client = (client_id.as_str(), secret.as_str());
 
     // Device flow: pending until the user approves at /device, then tokens, once.
-    let (status, started) = post(
-        &server,
-        "/oauth/v2/device_authorization",
-        client,
-        &[("scope", "openid profile")],
-    )
-    .await;
+    let (status, started) = server
+        .oauth_post(
+            "/oauth/v2/device_authorization",
+            Some(client),
+            &[("scope", "openid profile")],
+        )
+        .await;
     assert_eq!(status, 200, "{started}");
     let device_code = started["device_code"].as_str().unwrap().to_owned();
     let user_code = started["user_code"].as_str().unwrap().to_owned();
@@ -229,7 +197,7 @@ async fn token_exchange_and_the_device_flow() {
         ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
         ("device_code", device_code.as_str()),
     ];
-    let poll = || post(&server, "/oauth/v2/token", client, &poll_form);
+    let poll = || server.oauth_post("/oauth/v2/token", Some(client), &poll_form);
     let (status, pending) = poll().await;
     assert_eq!(
         (status, pending["error"].as_str()),
@@ -278,23 +246,23 @@ async fn token_exchange_and_the_device_flow() {
 
     // Token exchange: the device's access token for a new one of the same user.
     let subject = tokens["access_token"].as_str().unwrap();
-    let (status, exchanged) = post(
-        &server,
-        "/oauth/v2/token",
-        client,
-        &[
-            (
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-            ),
-            ("subject_token", subject),
-            (
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token",
-            ),
-        ],
-    )
-    .await;
+    let (status, exchanged) = server
+        .oauth_post(
+            "/oauth/v2/token",
+            Some(client),
+            &[
+                (
+                    "grant_type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                ),
+                ("subject_token", subject),
+                (
+                    "subject_token_type",
+                    "urn:ietf:params:oauth:token-type:access_token",
+                ),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{exchanged}");
     assert_eq!(
         exchanged["issued_token_type"],
@@ -302,13 +270,13 @@ async fn token_exchange_and_the_device_flow() {
     );
     let new_token = exchanged["access_token"].as_str().unwrap();
     assert_ne!(new_token, subject);
-    let (_, introspected) = post(
-        &server,
-        "/oauth/v2/introspect",
-        client,
-        &[("token", new_token)],
-    )
-    .await;
+    let (_, introspected) = server
+        .oauth_post(
+            "/oauth/v2/introspect",
+            Some(client),
+            &[("token", new_token)],
+        )
+        .await;
     assert_eq!(
         (
             introspected["active"].as_bool(),
@@ -322,69 +290,69 @@ async fn token_exchange_and_the_device_flow() {
         ("x", "urn:ietf:params:oauth:token-type:refresh_token"),
         ("ada", "urn:zitadel:params:oauth:token-type:user_id"),
     ] {
-        let (status, body) = post(
-            &server,
-            "/oauth/v2/token",
-            client,
-            &[
-                (
-                    "grant_type",
-                    "urn:ietf:params:oauth:grant-type:token-exchange",
-                ),
-                ("subject_token", token),
-                ("subject_token_type", kind),
-            ],
-        )
-        .await;
+        let (status, body) = server
+            .oauth_post(
+                "/oauth/v2/token",
+                Some(client),
+                &[
+                    (
+                        "grant_type",
+                        "urn:ietf:params:oauth:grant-type:token-exchange",
+                    ),
+                    ("subject_token", token),
+                    ("subject_token_type", kind),
+                ],
+            )
+            .await;
         assert_eq!(
             (status, body["error"].as_str()),
             (400, Some("invalid_request")),
             "{kind}"
         );
     }
-    let (status, body) = post(
-        &server,
-        "/oauth/v2/token",
-        client,
-        &[
-            (
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-            ),
-            ("subject_token", subject),
-            (
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token",
-            ),
-            ("scope", "openid email"),
-        ],
-    )
-    .await;
+    let (status, body) = server
+        .oauth_post(
+            "/oauth/v2/token",
+            Some(client),
+            &[
+                (
+                    "grant_type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                ),
+                ("subject_token", subject),
+                (
+                    "subject_token_type",
+                    "urn:ietf:params:oauth:token-type:access_token",
+                ),
+                ("scope", "openid email"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_scope"))
     );
     // An unknown subject token is invalid_grant.
-    let (status, body) = post(
-        &server,
-        "/oauth/v2/token",
-        client,
-        &[
-            (
-                "grant_type",
-                "urn:ietf:params:oauth:grant-type:token-exchange",
-            ),
-            (
-                "subject_token",
-                "123.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-            ),
-            (
-                "subject_token_type",
-                "urn:ietf:params:oauth:token-type:access_token",
-            ),
-        ],
-    )
-    .await;
+    let (status, body) = server
+        .oauth_post(
+            "/oauth/v2/token",
+            Some(client),
+            &[
+                (
+                    "grant_type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                ),
+                (
+                    "subject_token",
+                    "123.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                ),
+                (
+                    "subject_token_type",
+                    "urn:ietf:params:oauth:token-type:access_token",
+                ),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant"))
@@ -396,29 +364,27 @@ async fn role_claims_follow_authorizations_and_scopes() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[]).await;
     let (client_id, secret) = super::setup(&server).await;
-    let user = admin(
-        &server,
-        "zitadel.user.v2.UserService",
-        "GetUserByID",
-        json!({"userId": "ada"}),
-    )
-    .await;
+    let user = server
+        .admin_ok(
+            "zitadel.user.v2.UserService",
+            "GetUserByID",
+            json!({"userId": "ada"}),
+        )
+        .await;
     let org = user["user"]["details"]["resourceOwner"]
         .as_str()
         .unwrap()
         .to_owned();
     for role in ["editor", "viewer"] {
-        admin(
-            &server,
-            "zitadel.project.v2.ProjectService",
-            "AddProjectRole",
-            json!({"projectId": "shop", "roleKey": role, "displayName": role}),
-        )
-        .await;
+        server
+            .admin_ok(
+                "zitadel.project.v2.ProjectService",
+                "AddProjectRole",
+                json!({"projectId": "shop", "roleKey": role, "displayName": role}),
+            )
+            .await;
     }
-    admin(
-        &server,
-        "zitadel.authorization.v2.AuthorizationService",
+    server.admin_ok("zitadel.authorization.v2.AuthorizationService",
         "CreateAuthorization",
         json!({"userId": "ada", "projectId": "shop", "organizationId": org, "roleKeys": ["editor", "viewer"]}),
     )
@@ -438,18 +404,18 @@ async fn role_claims_follow_authorizations_and_scopes() {
     );
     let callback = log_in(&mut browser, &authorize, "ada", "Secret-Passw0rd!").await;
     let code = query_param(&callback, "code").unwrap();
-    let (status, tokens) = post(
-        &server,
-        "/oauth/v2/token",
-        (&client_id, &secret),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", "https://shop.test/cb"),
-            ("code_verifier", super::VERIFIER),
-        ],
-    )
-    .await;
+    let (status, tokens) = server
+        .oauth_post(
+            "/oauth/v2/token",
+            Some((&client_id, &secret)),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", "https://shop.test/cb"),
+                ("code_verifier", super::VERIFIER),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{tokens}");
     let claims = castellan_jose::peek(tokens["id_token"].as_str().unwrap())
         .unwrap()
@@ -480,16 +446,16 @@ async fn a_password_that_must_change_is_changed_before_the_login_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[]).await;
     let (client_id, _) = super::setup(&server).await;
-    admin(
-        &server,
-        "zitadel.user.v2.UserService",
-        "CreateUser",
-        json!({"userId": "bob", "username": "bob", "human": {
+    server
+        .admin_ok(
+            "zitadel.user.v2.UserService",
+            "CreateUser",
+            json!({"userId": "bob", "username": "bob", "human": {
             "profile": {"givenName": "Bob", "familyName": "Builder"},
             "email": {"email": "bob@example.com", "isVerified": true},
             "password": {"password": "Initial-Passw0rd!", "changeRequired": true}}}),
-    )
-    .await;
+        )
+        .await;
     let authorize = format!(
         "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid",
         super::urlencode(&client_id)
@@ -560,9 +526,7 @@ async fn the_login_speaks_german_and_wears_the_instance_branding() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[]).await;
     let (client_id, _) = super::setup(&server).await;
-    admin(
-        &server,
-        "zitadel.admin.v1.AdminService",
+    server.admin_ok("zitadel.admin.v1.AdminService",
         "UpdateLabelPolicy",
         json!({"primaryColor": "#123456", "backgroundColor": "#fedcba", "warnColor": "#ff0000", "fontColor": "#010101"}),
     )
@@ -708,16 +672,16 @@ async fn an_imported_hash_is_upgraded_at_the_first_login() {
     let server = Server::start(dir.path(), &[]).await;
     let probe = crate::e2e::support::LedgerProbe::open(dir.path()).await;
     let (client_id, _) = super::setup(&server).await;
-    admin(
-        &server,
-        "zitadel.user.v2.UserService",
-        "CreateUser",
-        json!({"userId": "imported", "username": "imported", "human": {
+    server
+        .admin_ok(
+            "zitadel.user.v2.UserService",
+            "CreateUser",
+            json!({"userId": "imported", "username": "imported", "human": {
             "profile": {"givenName": "Im", "familyName": "Ported"},
             "email": {"email": "imported@example.com", "isVerified": true},
             "hashedPassword": {"hash": BCRYPT_HASH}}}),
-    )
-    .await;
+        )
+        .await;
     let authorize = format!(
         "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid",
         super::urlencode(&client_id)

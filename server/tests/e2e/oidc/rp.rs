@@ -146,20 +146,6 @@ async fn the_openidconnect_crate_completes_the_code_flow() {
     assert!(!inactive.active());
 }
 
-async fn admin_call(server: &Server, service: &str, method: &str, body: Value) -> Value {
-    let (status, value) = server
-        .raw(
-            reqwest::Method::POST,
-            &format!("/{service}/{method}"),
-            &body.to_string(),
-            Some("application/json"),
-            Some(&server.token),
-        )
-        .await;
-    assert_eq!(status, 200, "{method}: {value}");
-    value
-}
-
 const USERS: &str = "zitadel.user.v2.UserService";
 
 async fn post_token(server: &Server, form: &[(&str, &str)]) -> (u16, Value) {
@@ -178,14 +164,16 @@ async fn machine_grants_and_their_security_cases() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &[]).await;
     let issuer = format!("http://localhost:{}", server.port);
-    admin_call(
-        &server,
-        USERS,
-        "CreateUser",
-        json!({"userId": "robot", "username": "robot", "machine": {"name": "Robot"}}),
-    )
-    .await;
-    let secret = admin_call(&server, USERS, "AddSecret", json!({"userId": "robot"})).await;
+    server
+        .admin_ok(
+            USERS,
+            "CreateUser",
+            json!({"userId": "robot", "username": "robot", "machine": {"name": "Robot"}}),
+        )
+        .await;
+    let secret = server
+        .admin_ok(USERS, "AddSecret", json!({"userId": "robot"}))
+        .await;
     let secret = secret["clientSecret"].as_str().unwrap().to_owned();
 
     // Client credentials through the RP library; the token's audience includes the API.
@@ -242,13 +230,13 @@ async fn machine_grants_and_their_security_cases() {
     );
 
     // JWT profile: a key of the machine signs the assertion.
-    let key = admin_call(
-        &server,
-        USERS,
-        "AddKey",
-        json!({"userId": "robot", "expirationDate": "2100-01-01T00:00:00Z"}),
-    )
-    .await;
+    let key = server
+        .admin_ok(
+            USERS,
+            "AddKey",
+            json!({"userId": "robot", "expirationDate": "2100-01-01T00:00:00Z"}),
+        )
+        .await;
     let file: Value = serde_json::from_slice(
         &base64::engine::general_purpose::STANDARD
             .decode(key["keyContent"].as_str().unwrap())
