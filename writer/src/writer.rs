@@ -113,16 +113,38 @@ pub struct Writer {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGenerator>,
     max_retries: usize,
+    /// Password hashing and verification run at most this many at a time: each argon2id run
+    /// holds its memory cost (19 MiB by default), so unbounded concurrency grows the process
+    /// by gigabytes under login load without adding throughput (the work is CPU-bound).
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Writer {
     pub fn new(ledger: Arc<dyn Ledger>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGenerator>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Self {
             ledger,
             clock,
             ids,
             max_retries: DEFAULT_MAX_RETRIES,
+            hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
+    }
+
+    /// Runs CPU- and memory-heavy password work off the async runtime, at most one job per core
+    /// at a time (see the `hashing` field).
+    pub async fn hash_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, DomainError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| DomainError::internal("WRITE-0010", format!("hashing: {e}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| DomainError::internal("WRITE-0011", format!("hashing: {e}")))
     }
 
     pub fn ledger(&self) -> &Arc<dyn Ledger> {

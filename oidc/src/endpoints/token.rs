@@ -264,8 +264,13 @@ impl Ctx<'_> {
         if machine.kind != UserKind::Machine || stored.is_empty() {
             return Err(OAuthError::invalid_client());
         }
-        let (correct, _) =
-            verify_and_rehash(secret, &stored, &self.state.config.password_hasher).await?;
+        let (correct, _) = verify_and_rehash(
+            &self.state.writer,
+            secret,
+            &stored,
+            &self.state.config.password_hasher,
+        )
+        .await?;
         if !correct || machine.state != UserState::Active {
             return Err(OAuthError::invalid_client());
         }

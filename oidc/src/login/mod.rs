@@ -191,7 +191,7 @@ async fn authenticate(
         .ok()
         .flatten();
     let Some(user) = user else {
-        verify_nothing(password, &hasher).await;
+        verify_nothing(&state.writer, password, &hasher).await;
         return Err(Refusal::Wrong);
     };
     let max_attempts = lockout(state.store(), instance_id, &user.org_id)

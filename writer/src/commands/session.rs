@@ -18,34 +18,37 @@ use crate::writer::{Command, CommandContext, Plan, Writer};
 /// Verifies a password off the async runtime; returns whether it matched and, when the stored
 /// hash is outdated, a new hash of the same password.
 pub async fn verify_and_rehash(
+    writer: &Writer,
     password: &str,
     stored: &str,
     params: &HasherParams,
 ) -> Result<(bool, Option<String>), DomainError> {
     let (password, stored, params) = (password.to_owned(), stored.to_owned(), *params);
-    tokio::task::spawn_blocking(move || {
-        let verification = secrets::verify_with(&password, &stored, &params);
-        let rehashed = if verification.matched && verification.needs_rehash {
-            Some(secrets::hash_password_with(&password, &params)?)
-        } else {
-            None
-        };
-        Ok((verification.matched, rehashed))
-    })
-    .await
-    .map_err(|e| DomainError::internal("SESSION-0100", format!("password check: {e}")))?
+    writer
+        .hash_work(move || {
+            let verification = secrets::verify_with(&password, &stored, &params);
+            let rehashed = if verification.matched && verification.needs_rehash {
+                Some(secrets::hash_password_with(&password, &params)?)
+            } else {
+                None
+            };
+            Ok((verification.matched, rehashed))
+        })
+        .await?
 }
 
 /// Spends about the time of one verification, for logins of unknown users (no enumeration by
 /// timing).
-pub async fn verify_nothing(password: &str, params: &HasherParams) {
+pub async fn verify_nothing(writer: &Writer, password: &str, params: &HasherParams) {
     let (password, params) = (password.to_owned(), *params);
-    let _ =
-        tokio::task::spawn_blocking(move || secrets::hash_password_with(&password, &params)).await;
+    let _ = writer
+        .hash_work(move || secrets::hash_password_with(&password, &params))
+        .await;
 }
 
 /// Verifies a password against the user's stored hash and decides the check's outcome.
 async fn check_password(
+    writer: &Writer,
     state: &User,
     password: &str,
     change: &SessionChange,
@@ -54,7 +57,7 @@ async fn check_password(
         Some(blocked) => return Err(user::blocked_error(blocked)),
         None => state.password_hash.clone().unwrap_or_default(),
     };
-    let (correct, rehashed) = verify_and_rehash(password, &stored, &change.hasher).await?;
+    let (correct, rehashed) = verify_and_rehash(writer, password, &stored, &change.hasher).await?;
     user::check_password(state, correct, rehashed, change.max_password_attempts)
 }
 
@@ -198,7 +201,7 @@ impl Command for ChangeSession {
             let mut user_decision: Decision<UserEvent> = Decision::default();
             let mut rejected = None;
             if let Some(password) = &change.password {
-                let outcome = check_password(&user.state, password, change).await?;
+                let outcome = check_password(writer, &user.state, password, change).await?;
                 user_decision = outcome.decision;
                 if outcome.accepted {
                     decision
