@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::e2e::support::Server;
 
 mod flows;
+mod login;
 mod rp;
 
 pub(super) const VERIFIER: &str = "a-code-verifier-that-is-long-enough-for-pkce-1234567890";
