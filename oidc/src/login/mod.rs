@@ -8,6 +8,7 @@ pub mod change;
 pub mod device;
 pub mod look;
 pub mod page;
+mod register;
 mod sso;
 pub mod texts;
 mod totp;
@@ -50,6 +51,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/ui/login/select", axum::routing::post(sso::select_account))
         .route("/ui/login/totp", axum::routing::post(totp::submit))
+        .route(
+            "/ui/login/register",
+            get(register::form).post(register::submit),
+        )
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
 }
@@ -309,6 +314,7 @@ async fn login_name_form(
             &csrf,
             &hint,
             account.as_deref(),
+            register::open(&state, &instance.id).await,
             None,
         ),
         &cookies,

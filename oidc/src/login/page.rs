@@ -80,9 +80,15 @@ pub fn login_name_page(
     csrf: &str,
     login_hint: &str,
     account: Option<&str>,
+    register: bool,
     error: Option<&str>,
 ) -> String {
     let t = look.texts;
+    let register = if register {
+        register_link(look, auth_request)
+    } else {
+        String::new()
+    };
     layout(
         look,
         t.sign_in,
@@ -92,7 +98,7 @@ pub fn login_name_page(
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
              <label for=\"loginName\">{label}</label>\
              <input id=\"loginName\" name=\"loginName\" autocomplete=\"username\" value=\"{hint}\" required autofocus>\
-             <button id=\"submit\" type=\"submit\">{next}</button></form>",
+             <button id=\"submit\" type=\"submit\">{next}</button></form>{register}",
             error = error_block(error),
             account = account_block(look, auth_request, csrf, account),
             ar = escape(auth_request),
@@ -241,6 +247,61 @@ pub fn change_password_page(
     )
 }
 
+/// Self-registration (login settings `allowRegister`).
+pub fn register_page(look: &Look, auth_request: &str, csrf: &str, error: Option<&str>) -> String {
+    let t = look.texts;
+    let field = |id: &str, label: &str, kind: &str, autocomplete: &str, required: bool| {
+        format!(
+            "<label for=\"{id}\">{label}</label><input id=\"{id}\" name=\"{id}\" type=\"{kind}\" \
+             autocomplete=\"{autocomplete}\"{required}>",
+            label = escape(label),
+            required = if required { " required" } else { "" },
+        )
+    };
+    layout(
+        look,
+        t.register_title,
+        &format!(
+            "{error}<form method=\"post\" action=\"/ui/login/register\">\
+             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             {given}{family}{email}{username}{password}{confirmation}\
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
+            error = error_block(error),
+            ar = escape(auth_request),
+            csrf = escape(csrf),
+            given = field("givenName", t.given_name, "text", "given-name", true),
+            family = field("familyName", t.family_name, "text", "family-name", true),
+            email = field("email", t.email, "email", "email", true),
+            username = field("username", t.username_optional, "text", "username", false),
+            password = field(
+                "newPassword",
+                t.new_password,
+                "password",
+                "new-password",
+                true
+            ),
+            confirmation = field(
+                "confirmation",
+                t.repeat_password,
+                "password",
+                "new-password",
+                true
+            ),
+            button = escape(t.register_button),
+        ),
+    )
+}
+
+/// The link from the login-name page to registration.
+pub fn register_link(look: &Look, auth_request: &str) -> String {
+    format!(
+        "<p><a id=\"register\" href=\"/ui/login/register?authRequest={ar}\">{label}</a></p>",
+        ar = escape(auth_request),
+        label = escape(look.texts.register_link),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,7 +323,7 @@ mod tests {
             texts: &super::super::texts::DE,
             ..Look::default()
         };
-        let page = login_name_page(&look, "1", "c", "", None, None);
+        let page = login_name_page(&look, "1", "c", "", None, false, None);
         assert!(page.contains("lang=\"de\""));
         assert!(page.contains(">Loginname<"));
     }

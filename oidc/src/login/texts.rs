@@ -45,6 +45,15 @@ pub struct Texts {
     pub totp_button: &'static str,
     pub totp_wrong: &'static str,
     pub mfa_missing: &'static str,
+    pub register_link: &'static str,
+    pub register_title: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub email: &'static str,
+    pub username_optional: &'static str,
+    pub register_button: &'static str,
+    pub register_taken: &'static str,
+    pub register_closed: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -89,6 +98,15 @@ pub const EN: Texts = Texts {
     totp_button: "Verify",
     totp_wrong: "The code is wrong.",
     mfa_missing: "This account needs a second factor, but none is set up. Ask an administrator.",
+    register_link: "Create an account",
+    register_title: "Create your account",
+    given_name: "Given name",
+    family_name: "Family name",
+    email: "Email",
+    username_optional: "Username (leave empty to use the email)",
+    register_button: "Create account",
+    register_taken: "That username is taken.",
+    register_closed: "Registration is not open.",
 };
 
 pub const DE: Texts = Texts {
@@ -133,4 +151,13 @@ pub const DE: Texts = Texts {
     totp_button: "Bestätigen",
     totp_wrong: "Der Code ist falsch.",
     mfa_missing: "Dieses Konto braucht einen zweiten Faktor, aber keiner ist eingerichtet. Wenden Sie sich an einen Administrator.",
+    register_link: "Konto erstellen",
+    register_title: "Ihr Konto erstellen",
+    given_name: "Vorname",
+    family_name: "Nachname",
+    email: "E-Mail",
+    username_optional: "Benutzername (leer lassen, um die E-Mail zu verwenden)",
+    register_button: "Konto erstellen",
+    register_taken: "Dieser Benutzername ist vergeben.",
+    register_closed: "Die Registrierung ist nicht geöffnet.",
 };

@@ -371,3 +371,97 @@ async fn an_imported_hash_is_upgraded_at_the_first_login() {
     assert!(query_param(&again, "code").is_some(), "{again}");
     assert_eq!(upgrades().await.len(), 1);
 }
+
+#[tokio::test]
+async fn users_register_themselves_when_the_login_settings_allow_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (client_id, _) = super::setup(&server).await;
+    let authorize = format!(
+        "/oauth/v2/authorize?client_id={}&redirect_uri=https%3A%2F%2Fshop.test%2Fcb&response_type=code&scope=openid",
+        super::urlencode(&client_id)
+    );
+    // Closed: no link, and the page refuses (ZITADEL's default is open).
+    server
+        .admin_ok(
+            "zitadel.admin.v1.AdminService",
+            "UpdateLoginPolicy",
+            json!({"allowUsernamePassword": true, "allowRegister": false}),
+        )
+        .await;
+    let mut browser = Browser::new(&server);
+    let response = browser.get(&authorize).await;
+    let login = location(&response);
+    let page = browser.get(&login).await.text().await.unwrap();
+    assert!(!page.contains("id=\"register\""), "{page}");
+    let auth_request = hidden(&page, "authRequest");
+    let closed = browser
+        .get(&format!("/ui/login/register?authRequest={auth_request}"))
+        .await;
+    assert_eq!(closed.status(), 403);
+
+    server
+        .admin_ok(
+            "zitadel.admin.v1.AdminService",
+            "UpdateLoginPolicy",
+            json!({"allowUsernamePassword": true, "allowRegister": true}),
+        )
+        .await;
+    let page = browser.get(&login).await.text().await.unwrap();
+    assert!(page.contains("id=\"register\""), "{page}");
+    let form = browser
+        .get(&format!("/ui/login/register?authRequest={auth_request}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&form, "csrf");
+    let register = |username: &'static str, password: &'static str, confirmation: &'static str| {
+        let (auth_request, csrf) = (auth_request.clone(), csrf.clone());
+        vec![
+            ("authRequest".to_owned(), auth_request),
+            ("csrf".to_owned(), csrf),
+            ("givenName".to_owned(), "Grace".to_owned()),
+            ("familyName".to_owned(), "Hopper".to_owned()),
+            ("email".to_owned(), "grace@example.com".to_owned()),
+            ("username".to_owned(), username.to_owned()),
+            ("newPassword".to_owned(), password.to_owned()),
+            ("confirmation".to_owned(), confirmation.to_owned()),
+        ]
+    };
+    for (fields, expected) in [
+        (
+            register("grace", "Grace-Passw0rd!", "Other-Passw0rd!"),
+            "The two passwords differ.",
+        ),
+        (register("grace", "weak", "weak"), "at least"),
+        (
+            register("ada", "Grace-Passw0rd!", "Grace-Passw0rd!"),
+            "That username is taken.",
+        ),
+    ] {
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let page = browser
+            .post("/ui/login/register", &form)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    let fields = register("grace", "Grace-Passw0rd!", "Grace-Passw0rd!");
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = browser.post("/ui/login/register", &form).await;
+    assert_eq!(response.status(), 303);
+    assert!(query_param(&location(&response), "code").is_some());
+    // The new user signs in like any other.
+    let mut other = Browser::new(&server);
+    let callback = log_in(&mut other, &authorize, "grace", "Grace-Passw0rd!").await;
+    assert!(query_param(&callback, "code").is_some(), "{callback}");
+}
