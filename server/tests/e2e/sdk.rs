@@ -104,3 +104,70 @@ async fn the_official_node_package_drives_users_orgs_and_settings() {
         .await;
     assert_eq!(status, 404, "the user was deleted through the Node SDK");
 }
+
+/// The SDKs' own authenticators — client credentials and the private-key JWT profile — obtain
+/// tokens from Castellan's OpenID Provider and call the API with them.
+#[tokio::test]
+async fn the_official_python_sdk_authenticates_with_its_own_authenticators() {
+    use base64::Engine as _;
+    let python = required("CASTELLAN_TEST_PYTHON");
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let users = "zitadel.user.v2.UserService";
+    server
+        .admin_ok(
+            users,
+            "CreateUser",
+            json!({"userId": "sdk-robot", "username": "sdk-robot", "machine": {"name": "SDK robot"}}),
+        )
+        .await;
+    // Reading users needs a role: the robot administers the instance.
+    server
+        .admin_ok(
+            "zitadel.internal_permission.v2.InternalPermissionService",
+            "CreateAdministrator",
+            json!({"userId": "sdk-robot", "resource": {"instance": true}, "roles": ["IAM_OWNER"]}),
+        )
+        .await;
+    let secret = server
+        .admin_ok(users, "AddSecret", json!({"userId": "sdk-robot"}))
+        .await["clientSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let key = server
+        .admin_ok(
+            users,
+            "AddKey",
+            json!({"userId": "sdk-robot", "expirationDate": "2100-01-01T00:00:00Z"}),
+        )
+        .await;
+    let key_file = dir.path().join("sdk-robot-key.json");
+    std::fs::write(
+        &key_file,
+        base64::engine::general_purpose::STANDARD
+            .decode(key["keyContent"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_auth.py");
+    let output = tokio::process::Command::new(python)
+        .args([
+            script,
+            &format!("http://localhost:{}", server.port),
+            "sdk-robot",
+            &secret,
+            key_file.to_str().unwrap(),
+        ])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the SDK's authenticators failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("client_credentials: ok"), "{stdout}");
+    assert!(stdout.contains("private_key: ok"), "{stdout}");
+}
