@@ -20,8 +20,8 @@ pub struct Callback {
 }
 
 impl Callback {
-    /// The URL to redirect to (for `form_post`, the hosted login renders a form instead; the URL
-    /// then carries the parameters in the query, which only CreateCallback's callers see).
+    /// The URL to redirect to: the parameters in the query, or in the fragment for
+    /// `response_mode=fragment` (`form_post` is refused when the request is created).
     pub fn url(&self) -> Result<String, DomainError> {
         let mut url = url::Url::parse(&self.redirect_uri)
             .map_err(|_| DomainError::internal("OIDC-0201", "stored redirect_uri is invalid"))?;

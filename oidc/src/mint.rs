@@ -79,7 +79,6 @@ pub struct TokenResponse {
 /// What the response should contain besides the access token.
 pub struct Shape<'a> {
     pub issuer: &'a str,
-    pub jwt_access_token: bool,
     /// Issue an ID token (an `openid` scope on a user-facing grant).
     pub id_token: bool,
     /// Put the user's claims into the ID token (the app's `id_token_userinfo_assertion`).
@@ -88,6 +87,34 @@ pub struct Shape<'a> {
     /// app's `id_token_role_assertion` / `access_token_role_assertion`).
     pub id_token_roles: bool,
     pub access_token_roles: bool,
+}
+
+impl<'a> Shape<'a> {
+    /// The response to an application client, as its OIDC configuration asks.
+    pub fn for_app(
+        issuer: &'a str,
+        id_token: bool,
+        oidc: &castellan_core::project::app::OidcConfig,
+    ) -> Self {
+        Self {
+            issuer,
+            id_token,
+            userinfo_in_id_token: oidc.id_token_userinfo_assertion,
+            id_token_roles: oidc.id_token_role_assertion,
+            access_token_roles: oidc.access_token_role_assertion,
+        }
+    }
+
+    /// The response to a machine user's grant: an access token only.
+    pub fn machine(issuer: &'a str) -> Self {
+        Self {
+            issuer,
+            id_token: false,
+            userinfo_in_id_token: false,
+            id_token_roles: false,
+            access_token_roles: false,
+        }
+    }
 }
 
 fn seconds(at: Timestamp) -> i64 {
@@ -105,7 +132,6 @@ fn at_hash(access_token: &str) -> String {
 pub async fn respond(
     state: &AppState,
     instance_id: &str,
-    grant_id: &str,
     grant: &NewGrant,
     scopes: &[String],
     planned: Planned,
@@ -202,7 +228,6 @@ pub async fn respond(
     } else {
         None
     };
-    let _ = grant_id;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer",

@@ -226,8 +226,7 @@ pub fn token_hash(token: &str) -> String {
 
 /// Compares two secrets without leaking where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+    castellan_core::ct_eq(a, b)
 }
 
 #[cfg(test)]

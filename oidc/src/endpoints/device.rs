@@ -181,25 +181,9 @@ pub async fn poll(
     let IssueOutcome::Issued(grant) = committed.output else {
         return Err(OAuthError::invalid_grant());
     };
-    let shape = Shape {
-        issuer,
-        jwt_access_token: jwt,
-        id_token: grant.scopes.iter().any(|s| s == "openid"),
-        userinfo_in_id_token: oidc.id_token_userinfo_assertion,
-        id_token_roles: oidc.id_token_role_assertion,
-        access_token_roles: oidc.access_token_role_assertion,
-    };
+    let shape = Shape::for_app(issuer, grant.scopes.iter().any(|s| s == "openid"), &oidc);
     let scopes = grant.scopes.clone();
-    Ok(mint::respond(
-        state,
-        instance_id,
-        &grant_id,
-        &grant,
-        &scopes,
-        planned,
-        &shape,
-    )
-    .await?)
+    Ok(mint::respond(state, instance_id, &grant, &scopes, planned, &shape).await?)
 }
 
 #[cfg(test)]

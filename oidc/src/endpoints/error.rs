@@ -39,11 +39,12 @@ impl OAuthError {
 
 impl From<DomainError> for OAuthError {
     fn from(error: DomainError) -> Self {
-        if error.message == "invalid_grant" {
-            return Self::invalid_grant();
-        }
-        if error.message == "invalid_scope" {
-            return Self::new("invalid_scope", "the scope exceeds the granted scope");
+        match error.code {
+            castellan_core::oidc::INVALID_GRANT => return Self::invalid_grant(),
+            castellan_core::oidc::INVALID_SCOPE => {
+                return Self::new("invalid_scope", "the scope exceeds the granted scope");
+            }
+            _ => {}
         }
         match error.kind {
             ErrorKind::InvalidArgument | ErrorKind::FailedPrecondition | ErrorKind::NotFound => {

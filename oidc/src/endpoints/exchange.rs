@@ -276,24 +276,8 @@ pub async fn exchange(
         via: Via::Direct,
     };
     run(state, instance_id, &client.app.client_id, &command).await?;
-    let shape = Shape {
-        issuer,
-        jwt_access_token: jwt,
-        id_token,
-        userinfo_in_id_token: oidc.id_token_userinfo_assertion,
-        id_token_roles: oidc.id_token_role_assertion,
-        access_token_roles: oidc.access_token_role_assertion,
-    };
-    let mut response = mint::respond(
-        state,
-        instance_id,
-        &grant_id,
-        &grant,
-        &scopes,
-        planned,
-        &shape,
-    )
-    .await?;
+    let shape = Shape::for_app(issuer, id_token, &oidc);
+    let mut response = mint::respond(state, instance_id, &grant, &scopes, planned, &shape).await?;
     response.issued_token_type = Some(requested_type.to_owned());
     if id_token {
         // RFC 8693 §2.2.1: the issued token is the ID token itself.

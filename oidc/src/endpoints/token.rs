@@ -175,19 +175,15 @@ impl Ctx<'_> {
         let IssueOutcome::Issued(grant) = committed.output else {
             return Err(OAuthError::invalid_grant());
         };
-        let shape = Shape {
-            issuer: self.issuer,
-            jwt_access_token: jwt,
-            id_token: grant.scopes.iter().any(|s| s == "openid"),
-            userinfo_in_id_token: oidc.id_token_userinfo_assertion,
-            id_token_roles: oidc.id_token_role_assertion,
-            access_token_roles: oidc.access_token_role_assertion,
-        };
+        let shape = Shape::for_app(
+            self.issuer,
+            grant.scopes.iter().any(|s| s == "openid"),
+            &oidc,
+        );
         let scopes = grant.scopes.clone();
         Ok(mint::respond(
             self.state,
             self.instance_id,
-            &grant_id,
             &grant,
             &scopes,
             planned,
@@ -221,18 +217,10 @@ impl Ctx<'_> {
         let RefreshOutcome::Rotated(grant, scopes) = committed.output else {
             return Err(OAuthError::invalid_grant());
         };
-        let shape = Shape {
-            issuer: self.issuer,
-            jwt_access_token: jwt,
-            id_token: scopes.iter().any(|s| s == "openid"),
-            userinfo_in_id_token: oidc.id_token_userinfo_assertion,
-            id_token_roles: oidc.id_token_role_assertion,
-            access_token_roles: oidc.access_token_role_assertion,
-        };
+        let shape = Shape::for_app(self.issuer, scopes.iter().any(|s| s == "openid"), &oidc);
         Ok(mint::respond(
             self.state,
             self.instance_id,
-            grant_id,
             &grant,
             &scopes,
             planned,
@@ -346,18 +334,10 @@ impl Ctx<'_> {
             via: Via::Direct,
         };
         run(self.state, self.instance_id, user_id, &command).await?;
-        let shape = Shape {
-            issuer: self.issuer,
-            jwt_access_token: jwt,
-            id_token: false,
-            userinfo_in_id_token: false,
-            id_token_roles: false,
-            access_token_roles: false,
-        };
+        let shape = Shape::machine(self.issuer);
         Ok(mint::respond(
             self.state,
             self.instance_id,
-            &grant_id,
             &grant,
             &scopes,
             planned,

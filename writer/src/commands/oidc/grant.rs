@@ -239,7 +239,7 @@ impl Command for RefreshGrant {
                 let scopes = match &self.scopes {
                     Some(requested) => {
                         if requested.iter().any(|s| !state.grant.scopes.contains(s)) {
-                            return Err(DomainError::invalid("OIDC-0110", "invalid_scope"));
+                            return Err(castellan_core::oidc::invalid_scope());
                         }
                         requested.clone()
                     }
