@@ -25,6 +25,9 @@ pub struct ApiConfig {
     /// Whether the issuer and login URLs are https (ZITADEL's `ExternalSecure`).
     pub external_secure: bool,
     pub tokens: TokenLifetimes,
+    /// Whether codes are mailed (an SMTP relay is configured): the hosted login offers password
+    /// reset only then.
+    pub mail: bool,
 }
 
 /// Token lifetimes (ZITADEL's defaults: access and ID tokens 12 h, refresh tokens idle 30 days
@@ -73,6 +76,7 @@ impl Default for ApiConfig {
             password_hasher: castellan_writer::secrets::HasherParams::default(),
             external_secure: false,
             tokens: TokenLifetimes::default(),
+            mail: false,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod endpoints;
 pub mod flow;
 pub mod login;
 pub mod mint;
+pub mod notify;
 pub mod service;
 
 use axum::Router;

@@ -3,10 +3,11 @@
 //! reach loopback, private, link-local and other internal addresses unless the operator allows
 //! them ([`AddressPolicy`]), checks every address a name resolves to (so DNS cannot smuggle an
 //! internal target in), re-checks redirects, and bounds time and response size. DNS TXT lookups
-//! for domain verification are in [`dns`].
+//! for domain verification are in [`dns`]; mail goes through the [`mail::Mailer`].
 
 pub mod dns;
 mod http;
+pub mod mail;
 mod policy;
 
 pub use http::{Outbound, OutboundConfig, OutboundError};

@@ -26,6 +26,8 @@ pub struct Config {
     pub schema_registry: SchemaRegistryConfig,
     pub outbound: crate::outbound_config::OutboundSettings,
     pub domain_verification: crate::outbound_config::DomainVerificationSettings,
+    /// The mail relay for codes (`SMTP.Host`, ...); empty host: no mail.
+    pub smtp: crate::smtp_config::SmtpSettings,
     pub password_hasher: PasswordHasherConfig,
     /// Base64 of 32 bytes that seal web keys at rest (`CASTELLAN_MASTERKEY`). Unset: a key is
     /// kept in `<data dir>/masterkey` (created on first start). Processes that share a ledger
@@ -209,6 +211,7 @@ impl Default for Config {
             schema_registry: SchemaRegistryConfig::default(),
             outbound: Default::default(),
             domain_verification: Default::default(),
+            smtp: Default::default(),
             password_hasher: PasswordHasherConfig::default(),
             master_key: None,
             rate_limits: castellan_api::limits::LimitSettings::default(),
@@ -413,11 +416,15 @@ impl Config {
                     .ok_or_else(|| invalid("a positive number"))?
             }
             "SCHEMAREGISTRY_URL" => self.schema_registry.url = value,
-            _ if key.starts_with("OUTBOUND_") || key.starts_with("DOMAINVERIFICATION_") => {
+            _ if key.starts_with("OUTBOUND_")
+                || key.starts_with("DOMAINVERIFICATION_")
+                || key.starts_with("SMTP_") =>
+            {
                 let set = self
                     .outbound
                     .set_env(key, &value)
-                    .or_else(|| self.domain_verification.set_env(key, &value));
+                    .or_else(|| self.domain_verification.set_env(key, &value))
+                    .or_else(|| self.smtp.set_env(key, &value));
                 match set {
                     Some(result) => result.map_err(invalid)?,
                     None => return Err(ConfigError::UnknownEnv(name.to_owned())),

@@ -140,6 +140,12 @@ pub async fn spawn_workers(
         ));
         tasks.push(tokio::spawn(relay.run(shutdown.clone())));
         tracing::info!("relay role started");
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        if let Some(task) =
+            crate::notifier::spawn(config, parts.ledger.clone(), clock, shutdown.clone())?
+        {
+            tasks.push(task);
+        }
     }
     if config.has_role("reader") {
         let settings = ReaderSettings {
@@ -184,6 +190,7 @@ pub fn app_state(config: &Config, parts: &Parts) -> Result<(AppState, Arc<Writer
             domain_check: outbound.domain_check,
             password_hasher: config.password_hasher.params(),
             external_secure: config.external_secure,
+            mail: crate::notifier::mail_enabled(config),
             ..ApiConfig::default()
         },
         outbound: outbound.outbound,

@@ -7,7 +7,9 @@ pub mod config;
 pub mod distributed;
 pub mod http;
 pub mod master_key;
+pub mod notifier;
 pub mod outbound_config;
+pub mod smtp_config;
 pub mod storage;
 
 use std::sync::Arc;
@@ -150,6 +152,12 @@ async fn start_embedded(
     bootstrap::ensure_first_instance(&runtime.writer, &config).await?;
     runtime.projector.catch_up().await?;
     let projector_task = tokio::spawn(runtime.projector.clone().run(shutdown.clone()));
+    let notifier_task = notifier::spawn(
+        &config,
+        runtime.writer.ledger().clone(),
+        runtime.clock.clone(),
+        shutdown.clone(),
+    )?;
 
     let ready = Arc::new(AtomicBool::new(false));
     let outbound = outbound_config::outbound_parts(&config).map_err(ServerError::Config)?;
@@ -163,6 +171,7 @@ async fn start_embedded(
             domain_check: outbound.domain_check,
             password_hasher: config.password_hasher.params(),
             external_secure: config.external_secure,
+            mail: notifier::mail_enabled(&config),
             ..ApiConfig::default()
         },
         outbound: outbound.outbound,
@@ -184,6 +193,9 @@ async fn start_embedded(
     .map_err(ServerError::Serve)?;
     ready.store(false, Ordering::Release);
     let _ = projector_task.await;
+    if let Some(task) = notifier_task {
+        let _ = task.await;
+    }
     tracing::info!("castellan stopped");
     Ok(())
 }

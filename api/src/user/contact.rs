@@ -31,6 +31,19 @@ fn verification(request: &SetContactRequest) -> Result<(bool, bool), DomainError
     ))
 }
 
+/// How the caller of SetEmail wants the code delivered.
+fn wanted(request: &SetContactRequest, returned: bool) -> super::prepare::Wanted {
+    if returned {
+        return super::prepare::Wanted::Returned;
+    }
+    super::prepare::Wanted::Sent {
+        url_template: request
+            .send_code
+            .as_ref()
+            .and_then(|s| s.url_template.clone()),
+    }
+}
+
 pub async fn set_email(
     state: AppState,
     caller: Caller,
@@ -43,7 +56,14 @@ pub async fn set_email(
     let code = if verified {
         None
     } else {
-        Some(super::prepare::NewCode::generate(CodePurpose::Email, returned).await?)
+        Some(
+            super::prepare::NewCode::generate(
+                CodePurpose::Email,
+                wanted(&request, returned),
+                &state.master_key,
+            )
+            .await?,
+        )
     };
     let input = EmailInput {
         email,
@@ -69,7 +89,14 @@ pub async fn set_phone(
     let code = if verified {
         None
     } else {
-        Some(super::prepare::NewCode::generate(CodePurpose::Phone, returned).await?)
+        Some(
+            super::prepare::NewCode::generate(
+                CodePurpose::Phone,
+                super::prepare::Wanted::returned(returned),
+                &state.master_key,
+            )
+            .await?,
+        )
     };
     let input = PhoneInput {
         phone,
@@ -105,6 +132,7 @@ async fn new_code(
         purpose,
         request.send_code.as_ref(),
         request.return_code.as_ref(),
+        &state.master_key,
     )
     .await?;
     let (_, details) = on_user(&state, &caller, &id, |s, now| code.decide(s, now)).await?;

@@ -98,6 +98,7 @@ async fn human_spec(
     human: &HumanInput,
     metadata: Vec<(String, String)>,
     rules: &PasswordRules,
+    key: &castellan_jose::MasterKey,
 ) -> Result<HumanSpec, DomainError> {
     let Some(email) = &human.email else {
         return Err(DomainError::invalid(
@@ -121,11 +122,11 @@ async fn human_spec(
         ));
     }
     user::validate_email(&email.email)?;
-    let email = email_input(email).await?;
+    let email = email_input(email, key).await?;
     let phone = match &human.phone {
         Some(phone) if !phone.phone.trim().is_empty() => {
             user::validate_phone(&phone.phone)?;
-            Some(phone_input(phone).await?)
+            Some(phone_input(phone, key).await?)
         }
         _ => None,
     };
@@ -182,6 +183,7 @@ pub async fn create_user(
                 human,
                 Vec::new(),
                 &password_rules(&state, &caller.instance.id, &org_id).await?,
+                &state.master_key,
             )
             .await?;
             spec.username_org = username_scope(&state, &caller.instance.id, &org_id).await?;
@@ -293,6 +295,7 @@ pub async fn add_human_user(
         &human,
         metadata,
         &password_rules(&state, &caller.instance.id, &org_id).await?,
+        &state.master_key,
     )
     .await?;
     spec.username_org = username_scope(&state, &caller.instance.id, &org_id).await?;

@@ -64,6 +64,7 @@ pub async fn password_reset(
         CodePurpose::PasswordReset,
         request.send_link.as_ref(),
         request.return_code.as_ref(),
+        &state.master_key,
     )
     .await?;
     let (_, details) = on_user(&state, &caller, &id, |s, now| code.decide(s, now)).await?;

@@ -81,6 +81,7 @@ async fn human_changes(
     username: Option<String>,
     human: &HumanInput,
     rules: &super::prepare::PasswordRules,
+    key: &castellan_jose::MasterKey,
 ) -> Result<Changes, DomainError> {
     if current.kind != UserKind::Human {
         return Err(DomainError::precondition(
@@ -89,11 +90,11 @@ async fn human_changes(
         ));
     }
     let email = match &human.email {
-        Some(email) => Some(email_input(email).await?),
+        Some(email) => Some(email_input(email, key).await?),
         None => None,
     };
     let phone = match &human.phone {
-        Some(phone) => Some(phone_input(phone).await?),
+        Some(phone) => Some(phone_input(phone, key).await?),
         None => None,
     };
     let password = match &human.password {
@@ -125,6 +126,7 @@ pub async fn update_user(
                 human,
                 &super::prepare::password_rules(&state, &caller.instance.id, caller.target_org())
                     .await?,
+                &state.master_key,
             )
             .await?
         }
@@ -172,6 +174,7 @@ pub async fn update_human_user(
         request.username.clone(),
         &human,
         &super::prepare::password_rules(&state, &caller.instance.id, caller.target_org()).await?,
+        &state.master_key,
     )
     .await?;
     let (_, details) = on_user(&state, &caller, &id, |s, now| changes.decide(s, now)).await?;

@@ -30,6 +30,7 @@ mod keys;
 mod lifecycle;
 mod metadata;
 mod prepare;
+pub use prepare::SEALED_CODE_CONTEXT;
 mod read;
 pub mod totp;
 pub mod wire;

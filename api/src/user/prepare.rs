@@ -5,8 +5,10 @@ use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::user::{
-    self, CodePurpose, HumanProfile, PasswordProof, User, UserEvent, validate_password_against,
+    self, CodeDelivery, CodePurpose, HumanProfile, PasswordProof, User, UserEvent,
+    validate_password_against,
 };
+use castellan_jose::MasterKey;
 use castellan_writer::secrets;
 
 use super::common::{check_secret, hash_secret, new_code};
@@ -26,34 +28,76 @@ pub fn chain(
     Ok(user::then(first, next(&after)?))
 }
 
+/// What the notifier's sealed codes are bound to (AES-GCM associated data).
+pub const SEALED_CODE_CONTEXT: &[u8] = b"castellan.user.code";
+
 /// A code generated for the request: its hash is stored; the code itself is returned to the
-/// caller only when asked to (`returnCode`).
+/// caller only when asked to (`returnCode`), and otherwise sealed with the master key into the
+/// event so the notifier can mail it.
 #[derive(Clone, Debug)]
 pub struct NewCode {
     pub purpose: CodePurpose,
     pub code: String,
     pub hash: String,
-    pub returned: bool,
+    pub delivery: CodeDelivery,
+}
+
+/// How the caller wants a code to reach the user.
+#[derive(Clone, Debug)]
+pub enum Wanted {
+    /// Hand it back in the response.
+    Returned,
+    /// Send it, with a link made from this template (or the hosted login's page).
+    Sent { url_template: Option<String> },
+}
+
+impl Wanted {
+    pub fn returned(returned: bool) -> Self {
+        if returned {
+            Self::Returned
+        } else {
+            Self::Sent { url_template: None }
+        }
+    }
 }
 
 impl NewCode {
-    pub async fn generate(purpose: CodePurpose, returned: bool) -> Result<Self, DomainError> {
+    pub async fn generate(
+        purpose: CodePurpose,
+        wanted: Wanted,
+        key: &MasterKey,
+    ) -> Result<Self, DomainError> {
         let (code, hash) = new_code().await?;
+        let delivery = match wanted {
+            Wanted::Returned => CodeDelivery::Returned,
+            Wanted::Sent { url_template } => CodeDelivery::Sent {
+                sealed_code: key
+                    .encrypt(code.as_bytes(), SEALED_CODE_CONTEXT)
+                    .map_err(|e| DomainError::internal("USERAPI-0050", e.to_string()))?,
+                url_template,
+            },
+        };
         Ok(Self {
             purpose,
             code,
             hash,
-            returned,
+            delivery,
         })
     }
 
     pub fn decide(&self, state: &User, now: Timestamp) -> Result<Decision<UserEvent>, DomainError> {
-        user::add_code(state, self.purpose, self.hash.clone(), self.returned, now)
+        user::add_code(
+            state,
+            self.purpose,
+            self.hash.clone(),
+            self.delivery.clone(),
+            now,
+        )
     }
 
     /// The code for the response, if the caller asked for it.
     pub fn shown(&self) -> Option<String> {
-        self.returned.then(|| self.code.clone())
+        matches!(self.delivery, CodeDelivery::Returned).then(|| self.code.clone())
     }
 }
 
@@ -62,6 +106,7 @@ pub async fn code_choice(
     purpose: CodePurpose,
     send: Option<&SendCode>,
     ret: Option<&ReturnCode>,
+    key: &MasterKey,
 ) -> Result<NewCode, DomainError> {
     if send.is_some() && ret.is_some() {
         return Err(DomainError::invalid(
@@ -69,7 +114,13 @@ pub async fn code_choice(
             "set at most one of sendCode and returnCode",
         ));
     }
-    NewCode::generate(purpose, ret.is_some()).await
+    let wanted = match ret {
+        Some(_) => Wanted::Returned,
+        None => Wanted::Sent {
+            url_template: send.and_then(|s| s.url_template.clone()),
+        },
+    };
+    NewCode::generate(purpose, wanted, key).await
 }
 
 /// A new email and how it is verified: at once (`isVerified`) or by a code.
@@ -79,16 +130,25 @@ pub struct EmailInput {
     pub code: Option<NewCode>,
 }
 
-pub async fn email_input(email: &SetHumanEmail) -> Result<EmailInput, DomainError> {
-    let (verified, returned) = match email.verification().map_err(oneof)? {
-        Some(EmailVerification::IsVerified(verified)) => (verified, false),
-        Some(EmailVerification::ReturnCode) => (false, true),
-        Some(EmailVerification::SendCode(_)) | None => (false, false),
+pub async fn email_input(
+    email: &SetHumanEmail,
+    key: &MasterKey,
+) -> Result<EmailInput, DomainError> {
+    let (verified, wanted) = match email.verification().map_err(oneof)? {
+        Some(EmailVerification::IsVerified(verified)) => (verified, Wanted::returned(false)),
+        Some(EmailVerification::ReturnCode) => (false, Wanted::Returned),
+        Some(EmailVerification::SendCode(send)) => (
+            false,
+            Wanted::Sent {
+                url_template: send.url_template.clone(),
+            },
+        ),
+        None => (false, Wanted::returned(false)),
     };
     let code = if verified {
         None
     } else {
-        Some(NewCode::generate(CodePurpose::Email, returned).await?)
+        Some(NewCode::generate(CodePurpose::Email, wanted, key).await?)
     };
     Ok(EmailInput {
         email: email.email.clone(),
@@ -103,7 +163,10 @@ pub struct PhoneInput {
     pub code: Option<NewCode>,
 }
 
-pub async fn phone_input(phone: &SetHumanPhone) -> Result<PhoneInput, DomainError> {
+pub async fn phone_input(
+    phone: &SetHumanPhone,
+    key: &MasterKey,
+) -> Result<PhoneInput, DomainError> {
     let (verified, returned) = match phone.verification().map_err(oneof)? {
         Some(PhoneVerification::IsVerified(verified)) => (verified, false),
         Some(PhoneVerification::ReturnCode) => (false, true),
@@ -112,7 +175,7 @@ pub async fn phone_input(phone: &SetHumanPhone) -> Result<PhoneInput, DomainErro
     let code = if verified || phone.phone.trim().is_empty() {
         None
     } else {
-        Some(NewCode::generate(CodePurpose::Phone, returned).await?)
+        Some(NewCode::generate(CodePurpose::Phone, Wanted::returned(returned), key).await?)
     };
     Ok(PhoneInput {
         phone: phone.phone.clone(),

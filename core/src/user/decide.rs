@@ -308,11 +308,24 @@ pub fn remove_phone(state: &User) -> Result<Decision<UserEvent>, DomainError> {
 }
 
 /// Records a new code (its hash) for `purpose`, valid for [`CODE_LIFETIME_MICROS`].
+/// How a new code reaches its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeDelivery {
+    /// Handed to the API caller (`returnCode`).
+    Returned,
+    /// Mailed (or texted) by the notifier: the code sealed with the master key, and the link
+    /// template for the message.
+    Sent {
+        sealed_code: String,
+        url_template: Option<String>,
+    },
+}
+
 pub fn add_code(
     state: &User,
     purpose: CodePurpose,
     code_hash: String,
-    returned: bool,
+    delivery: CodeDelivery,
     now: Timestamp,
 ) -> Result<Decision<UserEvent>, DomainError> {
     require_human(state)?;
@@ -337,11 +350,20 @@ pub fn add_code(
         }
         _ => {}
     }
+    let (returned, sealed_code, url_template) = match delivery {
+        CodeDelivery::Returned => (true, None, None),
+        CodeDelivery::Sent {
+            sealed_code,
+            url_template,
+        } => (false, Some(sealed_code), url_template),
+    };
     Ok(Decision::of(UserEvent::CodeAdded {
         purpose,
         code_hash,
         expires_at: Timestamp(now.0.saturating_add(CODE_LIFETIME_MICROS)),
         returned,
+        sealed_code,
+        url_template,
     }))
 }
 

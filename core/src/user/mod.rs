@@ -122,6 +122,15 @@ pub enum UserEvent {
         expires_at: Timestamp,
         /// The code was handed to the caller rather than sent.
         returned: bool,
+        /// For a code to send: the code sealed with the instance's master key, for the
+        /// notifier to open and mail. `None` when the code was returned (or for events written
+        /// before codes were sent).
+        #[serde(default)]
+        sealed_code: Option<String>,
+        /// The link template the message carries (`{{.Code}}`, `{{.UserID}}`, `{{.OrgID}}`);
+        /// `None` means the hosted login's page.
+        #[serde(default)]
+        url_template: Option<String>,
     },
     #[serde(rename = "user.human.invite.code.verified")]
     InviteCodeVerified {},

@@ -168,7 +168,16 @@ fn codes_expire_and_must_match() {
     );
     let user = apply(
         &user,
-        add_code(&user, CodePurpose::Email, "hash".into(), true, now),
+        add_code(
+            &user,
+            CodePurpose::Email,
+            "hash".into(),
+            CodeDelivery::Sent {
+                sealed_code: "sealed".into(),
+                url_template: None,
+            },
+            now,
+        ),
     );
     assert_eq!(
         pending_code(&user, CodePurpose::Email, now).unwrap(),
@@ -191,16 +200,28 @@ fn codes_expire_and_must_match() {
     assert!(verified.email_verified);
     assert!(verified.codes.is_empty());
     assert_eq!(
-        add_code(&verified, CodePurpose::Email, "h".into(), true, now)
-            .unwrap_err()
-            .code,
+        add_code(
+            &verified,
+            CodePurpose::Email,
+            "h".into(),
+            CodeDelivery::Returned,
+            now
+        )
+        .unwrap_err()
+        .code,
         "USER-0016"
     );
     // A phone code needs a phone.
     assert_eq!(
-        add_code(&user, CodePurpose::Phone, "h".into(), true, now)
-            .unwrap_err()
-            .code,
+        add_code(
+            &user,
+            CodePurpose::Phone,
+            "h".into(),
+            CodeDelivery::Returned,
+            now
+        )
+        .unwrap_err()
+        .code,
         "USER-0015"
     );
 }
@@ -222,7 +243,13 @@ fn passwords_need_a_proof() {
     );
     let with_code = apply(
         &user,
-        add_code(&user, CodePurpose::PasswordReset, "h".into(), true, now),
+        add_code(
+            &user,
+            CodePurpose::PasswordReset,
+            "h".into(),
+            CodeDelivery::Returned,
+            now,
+        ),
     );
     let decision = set_password(
         &with_code,
@@ -365,4 +392,53 @@ fn org_scoped_usernames_claim_release_and_rename_within_their_org() {
     let plain = remove(&ada()).unwrap();
     assert_eq!(plain.releases[0].unique_type, UNIQUE_USERNAME);
     assert_eq!(plain.releases[0].field, "ada");
+}
+
+#[test]
+fn a_sent_code_carries_its_sealed_form_and_a_returned_one_does_not() {
+    let now = Timestamp(1_000);
+    let user = ada();
+    let sent = add_code(
+        &user,
+        CodePurpose::PasswordReset,
+        "h".into(),
+        CodeDelivery::Sent {
+            sealed_code: "sealed".into(),
+            url_template: Some("https://app/reset?code={{.Code}}".into()),
+        },
+        now,
+    )
+    .unwrap();
+    match sent.events.first() {
+        Some(UserEvent::CodeAdded {
+            returned,
+            sealed_code,
+            url_template,
+            ..
+        }) => {
+            assert!(!returned);
+            assert_eq!(sealed_code.as_deref(), Some("sealed"));
+            assert_eq!(
+                url_template.as_deref(),
+                Some("https://app/reset?code={{.Code}}")
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let returned = add_code(
+        &user,
+        CodePurpose::PasswordReset,
+        "h".into(),
+        CodeDelivery::Returned,
+        now,
+    )
+    .unwrap();
+    assert!(matches!(
+        returned.events.first(),
+        Some(UserEvent::CodeAdded {
+            returned: true,
+            sealed_code: None,
+            ..
+        })
+    ));
 }

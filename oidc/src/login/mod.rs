@@ -9,9 +9,11 @@ pub mod device;
 pub mod look;
 pub mod page;
 mod register;
+pub(crate) mod reset;
 mod sso;
 pub mod texts;
 mod totp;
+mod verify_mail;
 
 use axum::Form;
 use axum::Router;
@@ -54,6 +56,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/ui/login/register",
             get(register::form).post(register::submit),
+        )
+        .route(
+            "/ui/login/password/reset",
+            axum::routing::post(reset::request),
+        )
+        .route(
+            "/ui/login/password/reset/set",
+            get(reset::link).post(reset::set),
+        )
+        .route(
+            "/ui/login/mail/verify",
+            get(verify_mail::form).post(verify_mail::submit),
         )
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
@@ -336,10 +350,12 @@ async fn login_name_submit(
     headers: HeaderMap,
     Form(form): Form<LoginNameForm>,
 ) -> Response {
-    let (_, look) = match form_for_request(&state, &headers, &form.csrf, &form.auth_request).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (instance, look) =
+        match form_for_request(&state, &headers, &form.csrf, &form.auth_request).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let reset = reset::offered(&state, &instance.id, &instance.default_org_id).await;
     // Every login name proceeds to the password page: nothing tells whether it exists.
     html(
         StatusCode::OK,
@@ -349,6 +365,7 @@ async fn login_name_submit(
             &form.csrf,
             form.login_name.trim(),
             None,
+            reset,
         ),
         &[],
     )
@@ -377,6 +394,7 @@ async fn password_submit(
             Ok(found) => found,
             Err(response) => return response,
         };
+    let reset = reset::offered(&state, &instance.id, &instance.default_org_id).await;
     let wrong = || {
         html(
             StatusCode::OK,
@@ -386,6 +404,7 @@ async fn password_submit(
                 &form.csrf,
                 &form.login_name,
                 Some(look.texts.wrong),
+                reset,
             ),
             &[],
         )
@@ -411,6 +430,7 @@ async fn password_submit(
                     &form.csrf,
                     &form.login_name,
                     Some(look.texts.too_many),
+                    reset,
                 ),
                 &[],
             );

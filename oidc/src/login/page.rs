@@ -116,8 +116,24 @@ pub fn password_page(
     csrf: &str,
     login_name: &str,
     error: Option<&str>,
+    reset: bool,
 ) -> String {
     let t = look.texts;
+    let reset = if reset {
+        format!(
+            "<form method=\"post\" action=\"/ui/login/password/reset\">\
+             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"loginName\" value=\"{name}\">\
+             <button id=\"forgot\" type=\"submit\">{label}</button></form>",
+            ar = escape(auth_request),
+            csrf = escape(csrf),
+            name = escape(login_name),
+            label = escape(t.forgot_password),
+        )
+    } else {
+        String::new()
+    };
     layout(
         look,
         t.password,
@@ -128,13 +144,89 @@ pub fn password_page(
              <input type=\"hidden\" name=\"loginName\" value=\"{name}\">\
              <label for=\"password\">{label}</label>\
              <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required autofocus>\
-             <button id=\"submit\" type=\"submit\">{button}</button></form>",
+             <button id=\"submit\" type=\"submit\">{button}</button></form>{reset}",
             error = error_block(error),
             ar = escape(auth_request),
             csrf = escape(csrf),
             name = escape(login_name),
             label = escape(t.password),
             button = escape(t.sign_in_button),
+        ),
+    )
+}
+
+/// Password reset: the code (from the mail) and the new password. The user is named by the
+/// login name (typed on the login page) or by the id in the mail's link.
+#[allow(clippy::too_many_arguments)]
+pub fn reset_page(
+    look: &Look,
+    auth_request: &str,
+    csrf: &str,
+    login_name: &str,
+    user_id: &str,
+    code: &str,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> String {
+    let t = look.texts;
+    let notice = notice
+        .map(|n| format!("<p id=\"message\">{}</p>", escape(n)))
+        .unwrap_or_default();
+    layout(
+        look,
+        t.reset_title,
+        &format!(
+            "{notice}{error}<form method=\"post\" action=\"/ui/login/password/reset/set\">\
+             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"loginName\" value=\"{name}\">\
+             <input type=\"hidden\" name=\"userID\" value=\"{user}\">\
+             <label for=\"code\">{code_label}</label>\
+             <input id=\"code\" name=\"code\" value=\"{code}\" autocomplete=\"one-time-code\" required>\
+             <label for=\"newPassword\">{new_label}</label>\
+             <input id=\"newPassword\" name=\"newPassword\" type=\"password\" autocomplete=\"new-password\" required>\
+             <label for=\"confirmation\">{repeat_label}</label>\
+             <input id=\"confirmation\" name=\"confirmation\" type=\"password\" autocomplete=\"new-password\" required>\
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
+            error = error_block(error),
+            ar = escape(auth_request),
+            csrf = escape(csrf),
+            name = escape(login_name),
+            user = escape(user_id),
+            code = escape(code),
+            code_label = escape(t.reset_code),
+            new_label = escape(t.new_password),
+            repeat_label = escape(t.repeat_password),
+            button = escape(t.change_button),
+        ),
+    )
+}
+
+/// Email verification: the code from the mail.
+pub fn verify_mail_page(
+    look: &Look,
+    csrf: &str,
+    user_id: &str,
+    code: &str,
+    error: Option<&str>,
+) -> String {
+    let t = look.texts;
+    layout(
+        look,
+        t.verify_title,
+        &format!(
+            "{error}<form method=\"post\" action=\"/ui/login/mail/verify\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"userID\" value=\"{user}\">\
+             <label for=\"code\">{code_label}</label>\
+             <input id=\"code\" name=\"code\" value=\"{code}\" autocomplete=\"one-time-code\" required>\
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
+            error = error_block(error),
+            csrf = escape(csrf),
+            user = escape(user_id),
+            code = escape(code),
+            code_label = escape(t.reset_code),
+            button = escape(t.verify_button),
         ),
     )
 }
@@ -312,7 +404,7 @@ mod tests {
             escape("<a href='x'>&\"</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
         );
-        let page = password_page(&Look::default(), "1", "c", "\"><script>", None);
+        let page = password_page(&Look::default(), "1", "c", "\"><script>", None, true);
         assert!(!page.contains("<script>"));
     }
 

@@ -157,11 +157,37 @@ pub async fn submit(
         password_hash: Some(hash),
         password_change_required: false,
     };
+    // With a mail relay, the new address gets a verification code (mailed by the notifier).
+    let verification = if state.config.mail {
+        match crate::login::reset::sealed_code(&state).await {
+            Ok(code) => Some(code),
+            Err(error) => {
+                tracing::warn!(%error, "no verification code for the new user");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let user_id = state.writer.next_id();
     let command = CreateUser {
         org_id,
         user_id: user_id.clone(),
-        decide: move |current: &User, _at: Timestamp| user::add_human(current, human.clone()),
+        decide: move |current: &User, at: Timestamp| {
+            let added = user::add_human(current, human.clone())?;
+            let Some((hash, delivery)) = &verification else {
+                return Ok(added);
+            };
+            let after = current.after(&added);
+            let code = user::add_code(
+                &after,
+                user::CodePurpose::Email,
+                hash.clone(),
+                delivery.clone(),
+                at,
+            )?;
+            Ok(user::then(added, code))
+        },
     };
     match run(&state, &instance.id, &user_id, &command).await {
         Ok(_) => {}

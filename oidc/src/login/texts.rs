@@ -54,6 +54,16 @@ pub struct Texts {
     pub register_button: &'static str,
     pub register_taken: &'static str,
     pub register_closed: &'static str,
+    pub forgot_password: &'static str,
+    pub reset_title: &'static str,
+    pub reset_sent: &'static str,
+    pub reset_code: &'static str,
+    pub reset_wrong_code: &'static str,
+    pub reset_done: &'static str,
+    pub reset_unavailable: &'static str,
+    pub verify_title: &'static str,
+    pub verify_button: &'static str,
+    pub verify_done: &'static str,
 }
 
 pub const EN: Texts = Texts {
@@ -107,6 +117,16 @@ pub const EN: Texts = Texts {
     register_button: "Create account",
     register_taken: "That username is taken.",
     register_closed: "Registration is not open.",
+    forgot_password: "Forgot password?",
+    reset_title: "Reset password",
+    reset_sent: "If this account exists, we have sent a code to its email address.",
+    reset_code: "Code",
+    reset_wrong_code: "The code is not valid.",
+    reset_done: "Your password has been changed. Sign in with the new one.",
+    reset_unavailable: "Password reset is not available.",
+    verify_title: "Verify email",
+    verify_button: "Verify",
+    verify_done: "Your email address is verified.",
 };
 
 pub const DE: Texts = Texts {
@@ -160,4 +180,14 @@ pub const DE: Texts = Texts {
     register_button: "Konto erstellen",
     register_taken: "Dieser Benutzername ist vergeben.",
     register_closed: "Die Registrierung ist nicht geöffnet.",
+    forgot_password: "Passwort vergessen?",
+    reset_title: "Passwort zurücksetzen",
+    reset_sent: "Falls dieses Konto existiert, haben wir einen Code an seine E-Mail-Adresse gesendet.",
+    reset_code: "Code",
+    reset_wrong_code: "Der Code ist ungültig.",
+    reset_done: "Ihr Passwort wurde geändert. Melden Sie sich mit dem neuen an.",
+    reset_unavailable: "Das Zurücksetzen des Passworts ist nicht verfügbar.",
+    verify_title: "E-Mail bestätigen",
+    verify_button: "Bestätigen",
+    verify_done: "Ihre E-Mail-Adresse ist bestätigt.",
 };

@@ -200,12 +200,16 @@ pub fn user_samples() -> Vec<UserEvent> {
             code_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
             expires_at: Timestamp(1_893_456_000_000_000),
             returned: true,
+            sealed_code: None,
+            url_template: None,
         },
         UserEvent::CodeAdded {
             purpose: CodePurpose::Invite,
             code_hash: "h".into(),
             expires_at: Timestamp(1),
             returned: false,
+            sealed_code: Some("sealed".into()),
+            url_template: Some("https://app.example.com/reset?code={{.Code}}".into()),
         },
         UserEvent::InviteCodeVerified {},
         UserEvent::PasswordChanged {

@@ -16,6 +16,7 @@ use crate::e2e::support::Server;
 
 mod flows;
 mod login;
+mod mail;
 mod rp;
 
 pub(super) const VERIFIER: &str = "a-code-verifier-that-is-long-enough-for-pkce-1234567890";

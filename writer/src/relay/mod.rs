@@ -43,6 +43,8 @@ pub struct RelayConfig {
     pub batch_size: usize,
     /// How often to look for events appended by other processes.
     pub poll_interval: Duration,
+    /// Only these event types (empty: every event).
+    pub event_types: Vec<String>,
 }
 
 impl Default for RelayConfig {
@@ -51,6 +53,7 @@ impl Default for RelayConfig {
             name: "kafka-relay".into(),
             batch_size: 1000,
             poll_interval: Duration::from_millis(100),
+            event_types: Vec::new(),
         }
     }
 }
@@ -76,6 +79,7 @@ impl Relay {
         let filter = EventFilter {
             after,
             limit: self.config.batch_size,
+            event_types: self.config.event_types.clone(),
             ..EventFilter::default()
         };
         let events = self.ledger.read(&filter).await?;
@@ -144,7 +148,7 @@ impl Relay {
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, retry_in = ?backoff, "relay step failed");
+                    tracing::warn!(relay = %self.config.name, %error, retry_in = ?backoff, "relay step failed");
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
                         _ = shutdown.changed() => {}
