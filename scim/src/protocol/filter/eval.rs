@@ -130,6 +130,18 @@ impl Filter {
     }
 }
 
+/// Whether one value of the multi-valued attribute `parent` matches the value filter `filter`
+/// (whose paths name sub-attributes of `parent`); PATCH uses it to select values.
+pub(crate) fn matches_element(
+    filter: &Filter,
+    parent: &AttrPath,
+    element: &Value,
+    lookup: &dyn AttributeLookup,
+) -> Result<bool, ScimError> {
+    filter.validate_in(Some(parent), lookup)?;
+    filter.eval(Scope::Element { parent, element }, lookup)
+}
+
 /// `parent.name` inside `parent[...]`, else the path itself.
 fn full_path(parent: Option<&AttrPath>, path: &AttrPath) -> AttrPath {
     match parent {

@@ -5,6 +5,7 @@ mod eval;
 mod index;
 mod parse;
 
+pub(crate) use eval::matches_element;
 pub use index::{IndexedAttribute, IndexedLookup, indexed_lookup};
 pub(crate) use parse::parse_path_expression;
 pub use parse::{DEFAULT_MAX_FILTER_LENGTH, parse_filter, parse_filter_with_limit};
