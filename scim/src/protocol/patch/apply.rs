@@ -5,9 +5,11 @@ use serde_json::{Map, Value, json};
 use super::ops::{Selection, add_whole, element_op, remove_whole, replace_whole, sub_op};
 use super::{PatchOpKind, PatchOperation, PatchPath, PatchRequest};
 use crate::protocol::error::ScimError;
-use crate::protocol::json::{get_ci, get_ci_mut, is_unassigned, key_ci, remove_ci};
+use crate::protocol::json::{get_ci, get_ci_mut, is_unassigned, remove_ci};
 use crate::protocol::path::AttrPath;
-use crate::protocol::schema::{Location, Mutability, ResourceType, Schema, coerce_value};
+use crate::protocol::schema::{
+    Location, Mutability, ResourceType, Schema, coerce_value, sync_schemas,
+};
 
 /// Applies every operation in order to `resource` (a User or Group of `resource_type`). The
 /// PATCH is atomic: on any error `resource` is left untouched. Values are coerced to the
@@ -224,33 +226,5 @@ fn container_mut(
     match get_ci_mut(top, id) {
         Some(Value::Object(extension)) => Ok(Some(extension)),
         _ => Err(ScimError::invalid_value(format!("'{id}' is not an object"))),
-    }
-}
-
-/// Drops empty extension objects and makes `schemas` list exactly the extensions present.
-fn sync_schemas(resource: &mut Value, resource_type: &ResourceType) {
-    let Some(top) = resource.as_object_mut() else {
-        return;
-    };
-    for extension in resource_type.extensions {
-        let id = extension.schema.id;
-        let present = get_ci(top, id).is_some_and(|v| !is_unassigned(v));
-        if !present {
-            remove_ci(top, id);
-        }
-        let schemas_key = key_ci(top, "schemas");
-        if present && schemas_key.is_none() {
-            top.insert("schemas".into(), json!([resource_type.schema.id]));
-        }
-        let Some(Value::Array(schemas)) = get_ci_mut(top, "schemas") else {
-            continue;
-        };
-        let is_id = |s: &Value| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(id));
-        let listed = schemas.iter().any(is_id);
-        if present && !listed {
-            schemas.push(json!(id));
-        } else if !present && listed {
-            schemas.retain(|s| !is_id(s));
-        }
     }
 }

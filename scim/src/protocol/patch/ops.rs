@@ -4,34 +4,17 @@
 use serde_json::{Map, Value};
 
 use super::PatchOpKind;
-use crate::protocol::datetime::parse_datetime;
 use crate::protocol::error::ScimError;
 use crate::protocol::filter::{CompareOp, Filter, matches_element};
 use crate::protocol::json::{get_ci, is_unassigned, remove_ci, set_ci};
 use crate::protocol::path::AttrPath;
-use crate::protocol::schema::{AttrType, Attribute, AttributeLookup, Mutability};
+use crate::protocol::schema::{AttrType, Attribute, AttributeLookup, Mutability, check_type};
 
 type Object = Map<String, Value>;
 
-/// Checks that a simple (non-complex) value has the attribute's type (400 `invalidValue`).
-pub(super) fn check_simple(value: &Value, attribute: &Attribute) -> Result<(), ScimError> {
-    let ok = match attribute.kind {
-        AttrType::String | AttrType::Reference | AttrType::Binary => value.is_string(),
-        AttrType::DateTime => value.as_str().is_some_and(|s| parse_datetime(s).is_some()),
-        AttrType::Boolean => value.is_boolean(),
-        AttrType::Integer => value.is_i64() || value.is_u64(),
-        AttrType::Decimal => value.is_number(),
-        AttrType::Complex => value.is_object(),
-    };
-    if ok || value.is_null() {
-        Ok(())
-    } else {
-        Err(ScimError::invalid_value(format!(
-            "'{}' must be of type {}, not {value}",
-            attribute.name,
-            attribute.kind.as_str()
-        )))
-    }
+/// Checks a value against a simple (non-complex) attribute's type (400 `invalidValue`).
+fn check_simple(value: &Value, attribute: &Attribute) -> Result<(), ScimError> {
+    check_type(value, attribute)
 }
 
 /// A complex value with canonical sub-attribute names; a bare string becomes `{"value": ...}`

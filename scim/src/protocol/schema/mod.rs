@@ -10,6 +10,7 @@ mod project;
 mod resource_type;
 mod sort;
 mod user;
+mod validate;
 
 pub use coerce::{coerce, coerce_value, parse_bool};
 pub use config::{BulkLimits, ServiceProviderConfig};
@@ -22,6 +23,7 @@ pub use resource_type::{
 };
 pub use sort::{SortOrder, compare_for_sort};
 pub use user::{USER_SCHEMA, USER_SCHEMA_ID};
+pub use validate::{check_type, prepare_create, prepare_replace, sync_schemas, validate_resource};
 
 #[cfg(test)]
 mod tests;
