@@ -79,7 +79,9 @@ impl Filter {
             Self::And(left, right) => Ok(left.eval(scope, lookup)? && right.eval(scope, lookup)?),
             Self::Or(left, right) => Ok(left.eval(scope, lookup)? || right.eval(scope, lookup)?),
             Self::Not(inner) => Ok(!inner.eval(scope, lookup)?),
-            Self::Present(path) => Ok(values(scope, path).into_iter().any(|v| !is_unassigned(v))),
+            Self::Present(path) => Ok(raw_values(scope, path)
+                .into_iter()
+                .any(|v| !is_unassigned(v))),
             Self::ValuePath { path, filter } => {
                 let Scope::Resource(resource) = scope else {
                     return Err(ScimError::invalid_filter("value filters cannot nest"));
@@ -162,9 +164,9 @@ fn definition<'a>(path: &AttrPath, lookup: &'a dyn AttributeLookup) -> Option<&'
     Some(attribute)
 }
 
-/// The values a comparison sees; complex values stand for their `value` sub-attribute.
-fn values<'a>(scope: Scope<'a>, path: &AttrPath) -> Vec<&'a Value> {
-    let raw = match scope {
+/// The values a path reaches in the scope, arrays flattened.
+fn raw_values<'a>(scope: Scope<'a>, path: &AttrPath) -> Vec<&'a Value> {
+    match scope {
         Scope::Resource(resource) => values_at(resource, path),
         Scope::Element { element, .. } => match element {
             Value::Object(map) => {
@@ -177,8 +179,13 @@ fn values<'a>(scope: Scope<'a>, path: &AttrPath) -> Vec<&'a Value> {
             primitive if path.name.eq_ignore_ascii_case("value") => vec![primitive],
             _ => Vec::new(),
         },
-    };
-    raw.into_iter()
+    }
+}
+
+/// The values a comparison sees; complex values stand for their `value` sub-attribute.
+fn values<'a>(scope: Scope<'a>, path: &AttrPath) -> Vec<&'a Value> {
+    raw_values(scope, path)
+        .into_iter()
         .filter_map(|v| match v {
             Value::Object(map) => get_ci(map, "value"),
             other => Some(other),

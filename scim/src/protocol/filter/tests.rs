@@ -95,6 +95,11 @@ fn pr_requires_a_non_empty_value() {
     assert!(eval("displayName pr"));
     assert!(eval("emails pr"));
     assert!(eval("name.familyName pr"));
+    assert!(
+        eval("name pr"),
+        "a complex value with sub-attributes is present"
+    );
+    assert!(eval("meta pr"));
     assert!(!eval("title pr"), "empty string");
     assert!(!eval("x509Certificates pr"), "empty array");
     assert!(!eval("nickName pr"), "absent");

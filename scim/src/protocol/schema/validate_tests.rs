@@ -150,3 +150,35 @@ fn sync_schemas_adds_and_removes_extensions() {
         json!([USER_SCHEMA_ID, ENTERPRISE_USER_SCHEMA_ID])
     );
 }
+
+#[test]
+fn replace_refuses_changing_a_set_immutable_attribute() {
+    use crate::protocol::schema::{Attribute, Mutability, ResourceType, Schema};
+    const ATTRIBUTES: &[Attribute] =
+        &[Attribute::string("badge", "Set once.").mutability(Mutability::Immutable)];
+    const SCHEMA: Schema = Schema {
+        id: "urn:example:Thing",
+        name: "Thing",
+        description: "A test resource",
+        attributes: ATTRIBUTES,
+    };
+    const THING: ResourceType = ResourceType {
+        name: "Thing",
+        endpoint: "/Things",
+        description: "A test resource",
+        schema: &SCHEMA,
+        extensions: &[],
+    };
+    let existing = json!({"id": "t1", "badge": "A"});
+    assert!(prepare_replace(&existing, &json!({"badge": "A"}), &THING).is_ok());
+    assert_eq!(
+        kind(prepare_replace(&existing, &json!({"badge": "B"}), &THING)),
+        Some(ScimType::Mutability)
+    );
+    assert_eq!(
+        kind(prepare_replace(&existing, &json!({}), &THING)),
+        Some(ScimType::Mutability)
+    );
+    let unset = json!({"id": "t1"});
+    assert!(prepare_replace(&unset, &json!({"badge": "B"}), &THING).is_ok());
+}

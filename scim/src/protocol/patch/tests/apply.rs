@@ -237,3 +237,52 @@ fn attribute_names_ignore_case_and_become_canonical() {
     assert_eq!(patched["name"]["givenName"], "Barb");
     assert!(patched.get("DISPLAYNAME").is_none());
 }
+
+mod immutable {
+    use super::*;
+    use crate::protocol::schema::{Attribute, Mutability, Schema};
+
+    const ATTRIBUTES: &[Attribute] = &[
+        Attribute::string("badge", "Set once.").mutability(Mutability::Immutable),
+        Attribute::string("displayName", "Free."),
+    ];
+    const SCHEMA: Schema = Schema {
+        id: "urn:example:Thing",
+        name: "Thing",
+        description: "A test resource",
+        attributes: ATTRIBUTES,
+    };
+    const THING: ResourceType = ResourceType {
+        name: "Thing",
+        endpoint: "/Things",
+        description: "A test resource",
+        schema: &SCHEMA,
+        extensions: &[],
+    };
+
+    #[test]
+    fn immutable_attributes_are_set_once() {
+        let unset = json!({"schemas": ["urn:example:Thing"], "id": "t1"});
+        let set = patch_on(
+            &unset,
+            &THING,
+            json!([{"op": "add", "path": "badge", "value": "A"}]),
+        )
+        .unwrap();
+        assert_eq!(set["badge"], "A");
+        let same = patch_on(
+            &set,
+            &THING,
+            json!([{"op": "replace", "path": "badge", "value": "A"}]),
+        );
+        assert_eq!(same.unwrap(), set);
+        for operation in [
+            json!({"op": "replace", "path": "badge", "value": "B"}),
+            json!({"op": "add", "value": {"badge": "B"}}),
+            json!({"op": "remove", "path": "badge"}),
+        ] {
+            let error = patch_on(&set, &THING, json!([operation])).unwrap_err();
+            assert_eq!(error.scim_type, Some(ScimType::Mutability), "{operation}");
+        }
+    }
+}
