@@ -204,10 +204,11 @@ pub(super) fn replace_whole(
 }
 
 /// `remove` of a whole attribute; with a value on a multi-valued attribute (Entra and Okta
-/// remove members as `"value": [{"value": "id"}]`) only the values it selects are removed.
+/// remove members as `"value": [{"value": "id"}]`) only the values it selects are removed
+/// (an empty array selects nothing).
 pub(super) fn remove_whole(container: &mut Object, attribute: &Attribute, value: Option<&Value>) {
     match value {
-        Some(value) if attribute.multi_valued && !is_unassigned(value) => {
+        Some(value) if attribute.multi_valued && !value.is_null() => {
             let selectors: Vec<&Value> = match value {
                 Value::Array(items) => items.iter().collect(),
                 other => vec![other],

@@ -22,6 +22,8 @@ fn group_member_add_and_remove() {
         {"op": "Remove", "path": "members", "value": [{"value": "u2"}, {"value": "absent"}]},
     ]));
     assert_eq!(by_value["members"], json!([{"value": "u1"}]));
+    let none = patch_group(json!([{"op": "remove", "path": "members", "value": []}]));
+    assert_eq!(none, group(), "an empty selection removes nothing");
     let all = patch_group(json!([{"op": "remove", "path": "members"}]));
     assert!(all.get("members").is_none());
     let last = patch_group(
