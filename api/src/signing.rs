@@ -117,7 +117,7 @@ pub async fn active_signer(state: &AppState, instance_id: &str) -> Result<Signer
                     .await;
             }
             // Another request created the first key meanwhile ("nothing to change").
-            Err(error) if error.code == "WRITE-0001" => {}
+            Err(error) if error.code == castellan_writer::writer::NOTHING_TO_CHANGE => {}
             Err(error) => return Err(error),
         }
     }

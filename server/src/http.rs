@@ -37,6 +37,7 @@ pub fn router(
         router = router.merge(
             castellan_api::router()
                 .merge(castellan_oidc::router())
+                .merge(castellan_scim::server::router())
                 .with_state(app),
         );
     }

@@ -193,7 +193,10 @@ impl Writer {
         loop {
             let (plan, output) = command.plan(self, ctx).await?;
             if plan.appends.is_empty() {
-                return Err(DomainError::precondition("WRITE-0001", "Nothing to change"));
+                return Err(DomainError::precondition(
+                    NOTHING_TO_CHANGE,
+                    "Nothing to change",
+                ));
             }
             let batch = AppendBatch {
                 appends: plan.appends,
@@ -220,6 +223,9 @@ impl Writer {
 }
 
 /// The one mapping from ledger errors to domain errors.
+/// The error code of a command that decided no events.
+pub const NOTHING_TO_CHANGE: &str = "WRITE-0001";
+
 pub fn ledger_error(error: LedgerError) -> DomainError {
     match error {
         LedgerError::Conflict { .. } => DomainError::new(

@@ -24,7 +24,7 @@ pub(crate) async fn execute_unless_done<C: Command>(
 ) -> Result<Option<Committed<C::Output>>, DomainError> {
     match execute(state, caller, command).await {
         Ok(committed) => Ok(Some(committed)),
-        Err(error) if error.code == "WRITE-0001" => Ok(None),
+        Err(error) if error.code == castellan_writer::writer::NOTHING_TO_CHANGE => Ok(None),
         Err(error) => Err(error),
     }
 }

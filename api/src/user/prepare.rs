@@ -134,6 +134,8 @@ pub async fn email_input(
     email: &SetHumanEmail,
     key: &MasterKey,
 ) -> Result<EmailInput, DomainError> {
+    // The API requires an address (only SCIM may provision users without one).
+    user::validate_email(&email.email)?;
     let (verified, wanted) = match email.verification().map_err(oneof)? {
         Some(EmailVerification::IsVerified(verified)) => (verified, Wanted::returned(false)),
         Some(EmailVerification::ReturnCode) => (false, Wanted::Returned),

@@ -124,7 +124,13 @@ fn clean_profile(profile: HumanProfile) -> Result<HumanProfile, DomainError> {
 pub fn add_human(state: &User, human: NewHuman) -> Result<Decision<UserEvent>, DomainError> {
     require_new(state)?;
     let username = validate_username(&human.username)?;
-    let email = validate_email(&human.email)?;
+    // An empty email is allowed for users provisioned without one (SCIM requires only a user
+    // name); the API edges that require an email check it themselves.
+    let email = if human.email.trim().is_empty() {
+        String::new()
+    } else {
+        validate_email(&human.email)?
+    };
     let profile = clean_profile(human.profile)?;
     let mut decision = Decision::of(UserEvent::HumanAdded {
         username: username.clone(),
@@ -264,6 +270,15 @@ pub fn change_email(
     verified: bool,
 ) -> Result<Decision<UserEvent>, DomainError> {
     require_human(state)?;
+    if email.trim().is_empty() {
+        // Clearing the address (a provisioned user whose directory entry has none).
+        if state.email.is_empty() {
+            return Ok(Decision::default());
+        }
+        return Ok(Decision::of(UserEvent::EmailChanged {
+            email: String::new(),
+        }));
+    }
     let email = validate_email(email)?;
     let mut decision = Decision::default();
     if email != state.email {

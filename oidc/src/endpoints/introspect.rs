@@ -98,7 +98,7 @@ pub async fn revoke(
     let client_id = client.app.client_id.clone();
     let ignore_nothing = |result: Result<_, castellan_core::DomainError>| match result {
         Ok(_) => Ok(()),
-        Err(error) if error.code == "WRITE-0001" => Ok(()),
+        Err(error) if error.code == castellan_writer::writer::NOTHING_TO_CHANGE => Ok(()),
         Err(error) => Err(OAuthError::from(error)),
     };
     if let Some(verified) = verify_access_token(&state, &instance.id, token).await? {

@@ -31,7 +31,7 @@ pub(crate) fn command_context(caller: &Caller) -> CommandContext {
 
 /// The writer's answer when a command finds nothing to change.
 pub(crate) fn nothing_to_change(error: &DomainError) -> bool {
-    error.code == "WRITE-0001"
+    error.code == castellan_writer::writer::NOTHING_TO_CHANGE
 }
 
 pub(crate) fn proto_time(at: Timestamp) -> castellan_api::proto::ProtoTimestamp {

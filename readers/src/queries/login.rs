@@ -5,7 +5,9 @@ use super::user::{UserView, get_user};
 use crate::store::{ReadError, ReadStore, key};
 use crate::tables::USERNAMES;
 
-async fn by_username(
+/// The users whose username is `username` (case-insensitive): one, or one per org where
+/// usernames are org-scoped.
+pub async fn by_username(
     store: &dyn ReadStore,
     instance_id: &str,
     username: &str,

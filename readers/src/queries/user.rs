@@ -338,6 +338,30 @@ pub async fn list_users(
     Ok(Page { items, total })
 }
 
+/// Calls `visit` with every user of the instance, in id order, page by page (memory is bounded
+/// by one store page); stops early when `visit` returns `false`. Login names are not filled.
+pub async fn scan_users(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    mut visit: impl FnMut(UserView) -> bool,
+) -> Result<(), ReadError> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .scan_page(USER_VIEWS, instance_id, after.as_deref(), super::SCAN_PAGE)
+            .await?;
+        for row in &page.rows {
+            if !visit(to_view(row)) {
+                return Ok(());
+            }
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserMetadataView {
     pub key: String,

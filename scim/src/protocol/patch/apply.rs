@@ -68,14 +68,14 @@ fn apply_object(
         ScimError::invalid_value("without a path the value must be an object of attributes")
     })?;
     for (key, inner) in object {
-        if extension.is_none() {
-            if key.eq_ignore_ascii_case("schemas") {
-                continue;
-            }
-            if let Some(schema) = resource_type.extension(key) {
-                apply_extension(resource, kind, inner, resource_type, schema)?;
-                continue;
-            }
+        if key.eq_ignore_ascii_case("schemas") {
+            continue;
+        }
+        if extension.is_none()
+            && let Some(schema) = resource_type.extension(key)
+        {
+            apply_extension(resource, kind, inner, resource_type, schema)?;
+            continue;
         }
         let text = match extension {
             Some(schema) => format!("{}:{key}", schema.id),

@@ -1,0 +1,224 @@
+//! Listing and searching Users (RFC 7644 §3.4.2, §3.4.3): `filter`, `sortBy`/`sortOrder`,
+//! `startIndex`/`count` and `attributes`/`excludedAttributes`, from a GET's query or a
+//! `.search` body. `userName eq`, `id eq` and `externalId eq` are answered from indexes; other
+//! filters walk the org's users page by page and keep, unsorted, only the requested window.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use castellan_readers::queries::login::by_username;
+use castellan_readers::queries::user::{UserKindView, UserView, get_user, scan_users};
+use serde_json::Value;
+
+use super::context::{MAX_FILTER_CHARS, MAX_RESULTS, Scim};
+use super::error::from_domain;
+use super::users::{external_id_key, resource_of};
+use crate::protocol::ScimError;
+use crate::protocol::filter::{Filter, IndexedAttribute, indexed_lookup, parse_filter_with_limit};
+use crate::protocol::list::{Page, list_response};
+use crate::protocol::path::AttrPath;
+use crate::protocol::schema::{
+    SortOrder, USER_RESOURCE_TYPE, compare_for_sort, project, split_attribute_list,
+};
+
+/// The URN a `.search` body must name.
+pub const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
+/// A list request's parameters.
+#[derive(Debug, Default)]
+pub struct ListParams {
+    pub filter: Option<String>,
+    pub start_index: Option<String>,
+    pub count: Option<String>,
+    pub sort_by: Option<String>,
+    pub sort_order: Option<String>,
+    pub attributes: Vec<String>,
+    pub excluded: Vec<String>,
+}
+
+impl ListParams {
+    /// From a GET's query parameters.
+    pub fn from_query(query: &HashMap<String, String>) -> Self {
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+        };
+        Self {
+            filter: get("filter"),
+            start_index: get("startIndex"),
+            count: get("count"),
+            sort_by: get("sortBy"),
+            sort_order: get("sortOrder"),
+            attributes: get("attributes")
+                .map(|a| split_attribute_list(&a))
+                .unwrap_or_default(),
+            excluded: get("excludedAttributes")
+                .map(|a| split_attribute_list(&a))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// From a `.search` body.
+    pub fn from_body(body: &Value) -> Result<Self, ScimError> {
+        let object = body
+            .as_object()
+            .ok_or_else(|| ScimError::invalid_syntax("the body must be a JSON object"))?;
+        let names_search = object
+            .get("schemas")
+            .and_then(Value::as_array)
+            .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(SEARCH_REQUEST)));
+        if !names_search {
+            return Err(ScimError::invalid_syntax(format!(
+                "schemas must contain {SEARCH_REQUEST}"
+            )));
+        }
+        let text = |name: &str| -> Option<String> {
+            match object.get(name)? {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        };
+        let list = |name: &str| -> Vec<String> {
+            match object.get(name) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                Some(Value::String(s)) => split_attribute_list(s),
+                _ => Vec::new(),
+            }
+        };
+        Ok(Self {
+            filter: text("filter"),
+            start_index: text("startIndex"),
+            count: text("count"),
+            sort_by: text("sortBy"),
+            sort_order: text("sortOrder"),
+            attributes: list("attributes"),
+            excluded: list("excludedAttributes"),
+        })
+    }
+}
+
+fn in_org(scim: &Scim, user: &UserView) -> bool {
+    user.org_id == scim.org_id && user.kind == UserKindView::Human
+}
+
+/// The users an indexed lookup names (`None`: the filter needs a walk).
+async fn indexed(scim: &Scim, filter: &Filter) -> Result<Option<Vec<UserView>>, ScimError> {
+    let Some(lookup) = indexed_lookup(filter, &USER_RESOURCE_TYPE) else {
+        return Ok(None);
+    };
+    let store = scim.state.store();
+    let read = |e| from_domain(&castellan_api::error::read_error(e));
+    let found = match lookup.attribute {
+        IndexedAttribute::UserName => by_username(store, scim.instance_id(), lookup.value)
+            .await
+            .map_err(read)?,
+        IndexedAttribute::Id => get_user(store, scim.instance_id(), lookup.value)
+            .await
+            .map_err(read)?
+            .into_iter()
+            .collect(),
+        IndexedAttribute::ExternalId | IndexedAttribute::DisplayName => return Ok(None),
+    };
+    Ok(Some(
+        found.into_iter().filter(|u| in_org(scim, u)).collect(),
+    ))
+}
+
+/// Runs a list request: the ListResponse body.
+pub async fn run(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
+    let page = Page::from_params(
+        params.start_index.as_deref(),
+        params.count.as_deref(),
+        MAX_RESULTS,
+        MAX_RESULTS,
+    )?;
+    let filter = match params.filter.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => {
+            let filter = parse_filter_with_limit(text, MAX_FILTER_CHARS)?;
+            filter.validate(&USER_RESOURCE_TYPE)?;
+            Some(filter)
+        }
+        _ => None,
+    };
+    let sort = match &params.sort_by {
+        Some(path) if !path.trim().is_empty() => Some((
+            AttrPath::parse(path.trim()).map_err(ScimError::invalid_value)?,
+            match &params.sort_order {
+                Some(order) => SortOrder::parse(order)?,
+                None => SortOrder::Ascending,
+            },
+        )),
+        _ => None,
+    };
+    let key = external_id_key(scim).await?;
+    // Candidates: from an index, or every user of the org.
+    let candidates = match &filter {
+        Some(filter) => indexed(scim, filter).await?,
+        None => None,
+    };
+    let candidates = match candidates {
+        Some(found) => found,
+        None => {
+            let mut all = Vec::new();
+            scan_users(scim.state.store(), scim.instance_id(), |user| {
+                if in_org(scim, &user) {
+                    all.push(user);
+                }
+                true
+            })
+            .await
+            .map_err(|e| from_domain(&castellan_api::error::read_error(e)))?;
+            all
+        }
+    };
+    let offset = page.offset();
+    let window_end = offset.saturating_add(page.count);
+    let mut total: u64 = 0;
+    let mut kept: Vec<Value> = Vec::new();
+    for user in &candidates {
+        // Without a filter or a sort only the window's resources are built.
+        let in_window = (total as usize) >= offset && (total as usize) < window_end;
+        if filter.is_none() && sort.is_none() {
+            if in_window {
+                kept.push(resource_of(scim, user, &key).await?);
+            }
+            total += 1;
+            continue;
+        }
+        let resource = resource_of(scim, user, &key).await?;
+        if let Some(filter) = &filter
+            && !filter.matches(&resource, &USER_RESOURCE_TYPE)?
+        {
+            continue;
+        }
+        if sort.is_some() || in_window {
+            kept.push(resource);
+        }
+        total += 1;
+    }
+    if let Some((path, order)) = &sort {
+        kept.sort_by(|a, b| {
+            let ordering = compare_for_sort(a, b, path, *order, &USER_RESOURCE_TYPE);
+            if ordering == Ordering::Equal {
+                a.get("id")
+                    .map(Value::to_string)
+                    .cmp(&b.get("id").map(Value::to_string))
+            } else {
+                ordering
+            }
+        });
+        kept = kept.into_iter().skip(offset).take(page.count).collect();
+    }
+    let resources = kept
+        .iter()
+        .map(|r| project(r, &params.attributes, &params.excluded, &USER_RESOURCE_TYPE))
+        .collect();
+    Ok(list_response(resources, total, page.start_index))
+}

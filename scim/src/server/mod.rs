@@ -1,0 +1,69 @@
+//! The SCIM 2.0 service provider at ZITADEL's base path `/scim/v2/{orgId}` (RFC 7644): discovery,
+//! Users (with the enterprise extension), `.search`, and `/Me`. Every change is an ordinary
+//! command through the writer; reads come from the read store. Handlers are thin: parse →
+//! [`context`] (who, which org, may they) → the protocol engine ([`crate::protocol`]) → a command
+//! or a query → a SCIM response; every failure leaves as an RFC 7644 error body ([`error`]).
+
+mod context;
+mod discovery;
+pub mod error;
+mod list;
+mod user_doc;
+mod user_write;
+mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use castellan_api::state::AppState;
+
+pub use context::{MAX_BODY_BYTES, MAX_RESULTS};
+
+/// Anything else under the base path: a SCIM 404.
+async fn unknown() -> axum::response::Response {
+    error::error_response(&crate::protocol::ScimError::new(
+        404,
+        None,
+        "No such SCIM endpoint",
+    ))
+}
+
+/// The SCIM routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/scim/v2/{org_id}/ServiceProviderConfig",
+            get(discovery::service_provider_config),
+        )
+        .route("/scim/v2/{org_id}/Schemas", get(discovery::schemas))
+        .route("/scim/v2/{org_id}/Schemas/{id}", get(discovery::schema))
+        .route(
+            "/scim/v2/{org_id}/ResourceTypes",
+            get(discovery::resource_types),
+        )
+        .route(
+            "/scim/v2/{org_id}/ResourceTypes/{name}",
+            get(discovery::resource_type),
+        )
+        .route(
+            "/scim/v2/{org_id}/Users",
+            get(users::list).post(users::create),
+        )
+        .route("/scim/v2/{org_id}/Users/.search", post(users::search))
+        .route(
+            "/scim/v2/{org_id}/Users/{id}",
+            get(users::get)
+                .put(users::replace)
+                .patch(users::patch)
+                .delete(users::delete),
+        )
+        .route("/scim/v2/{org_id}/.search", post(users::search_root))
+        .route(
+            "/scim/v2/{org_id}/Me",
+            get(users::me_get)
+                .put(users::me_replace)
+                .patch(users::me_patch),
+        )
+        .route("/scim/v2/{org_id}/{*rest}", axum::routing::any(unknown))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
