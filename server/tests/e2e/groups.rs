@@ -167,7 +167,7 @@ async fn groups_and_their_members_through_connect() {
         json!({"filters": [{"organizationId": {"id": "acme"}}]}),
     )
     .await;
-    assert_eq!(ids(&in_acme, "groups", "id"), [admins.clone()]);
+    assert_eq!(ids(&in_acme, "groups", "id"), [admins.as_str()]);
     let (_, by_name) = group(
         &server,
         "ListGroups",
@@ -243,7 +243,7 @@ async fn groups_and_their_members_through_connect() {
         json!({"filters": [{"userIds": {"ids": ["alice"]}}]}),
     )
     .await;
-    assert_eq!(ids(&of_alice, "groupUsers", "groupId"), [admins.clone()]);
+    assert_eq!(ids(&of_alice, "groupUsers", "groupId"), [admins.as_str()]);
 
     // Without a group permission: denied; an owner of another org: as if the group did not exist.
     let denied = call_as(&server, GROUPS, "GetGroup", json!({"id": admins}), &nobody).await;
