@@ -10,6 +10,7 @@ pub mod authorization;
 pub mod bound_token;
 pub mod error;
 pub mod feature;
+pub mod group;
 pub mod instance;
 pub mod internal_permission;
 pub mod limits;
@@ -39,6 +40,7 @@ pub fn served_methods() -> Vec<String> {
     methods.extend(settings::served_methods());
     methods.extend(instance::served_methods());
     methods.extend(feature::served_methods());
+    methods.extend(group::served_methods());
     methods.sort();
     methods
 }
@@ -55,5 +57,6 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(instance::router())
         .merge(feature::router())
+        .merge(group::router())
         .merge(management::router())
 }

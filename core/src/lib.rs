@@ -9,6 +9,7 @@ pub mod clock;
 mod ct;
 pub mod error;
 pub mod event;
+pub mod group;
 pub mod ids;
 pub mod instance;
 pub mod oidc;

@@ -68,3 +68,19 @@ pub const DEVICE_USER_CODES: &str = "device_user_codes";
 /// partition: (instance id, lower-cased username) · clustering: user id. Column `org_id`. Finds
 /// users by login name; rows of old usernames may remain (callers confirm the current one).
 pub const USERNAMES: &str = "usernames";
+/// partition: instance id · clustering: group id. Columns `id`, `org_id`, `name`,
+/// `description`, `created`, `changed`, `sequence`.
+pub const GROUPS: &str = "groups";
+/// partition: (instance id, org id) · clustering: group id. The groups of one org; same
+/// columns as [`GROUPS`].
+pub const GROUPS_BY_ORG: &str = "groups_by_org";
+/// partition: (instance id, org id) · clustering: lower-cased group name. Columns `id`,
+/// `name`: finds a group by name in its org (names are unique per org, case-insensitively).
+pub const GROUP_NAMES: &str = "group_names";
+/// partition: (instance id, group id) · clustering: user id. Columns `user_id`, `group_id`,
+/// `org_id`, `created` (when the user joined). Rows of removed users may remain: a membership
+/// counts only while its [`GROUPS_BY_USER`] row exists.
+pub const GROUP_MEMBERS: &str = "group_members";
+/// partition: (instance id, user id) · clustering: group id. Columns `group_id`, `org_id`,
+/// `created`. The whole partition is deleted when the user is removed.
+pub const GROUPS_BY_USER: &str = "groups_by_user";

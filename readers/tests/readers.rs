@@ -8,6 +8,7 @@
 )]
 
 mod readers {
+    mod group_queries;
     mod projector;
     mod read_store;
     mod user_queries;

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use castellan_core::administrator::AdministratorEvent;
 use castellan_core::authorization::AuthorizationEvent;
 use castellan_core::event::{self, EventPayload};
+use castellan_core::group::GroupEvent;
 use castellan_core::instance::InstanceEvent;
 use castellan_core::oidc::auth_request::AuthRequestEvent;
 use castellan_core::oidc::device::DeviceEvent;
@@ -71,6 +72,10 @@ fn decoded_events_decode_to_the_same_typed_values() {
     for sample in authorization_samples() {
         let back = round_trip(&stored(&sample, 3));
         assert_eq!(event::decode::<AuthorizationEvent>(&back).unwrap(), sample);
+    }
+    for sample in group_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<GroupEvent>(&back).unwrap(), sample);
     }
     for sample in administrator_samples() {
         let back = round_trip(&stored(&sample, 3));
@@ -134,6 +139,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<ProjectEvent>(types(&project_samples()));
     check_coverage::<AuthorizationEvent>(types(&authorization_samples()));
     check_coverage::<AdministratorEvent>(types(&administrator_samples()));
+    check_coverage::<GroupEvent>(types(&group_samples()));
     check_coverage::<SessionEvent>(types(&session_samples()));
     check_coverage::<AuthRequestEvent>(types(&auth_request_samples()));
     check_coverage::<GrantEvent>(types(&grant_samples()));
@@ -151,6 +157,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
             "auth_request",
             "authorization",
             "device_authorization",
+            "group",
             "instance",
             "oidc_session",
             "org",

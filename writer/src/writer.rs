@@ -108,6 +108,16 @@ pub struct Committed<T> {
     pub appended: Appended,
 }
 
+/// The code of the error [`Writer::execute`] answers for a command that decides nothing.
+pub const NOTHING_TO_CHANGE: &str = "WRITE-0001";
+
+/// What [`Writer::execute_or_unchanged`] did: appended, or found nothing to change.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    Committed(Committed<T>),
+    Unchanged(T),
+}
+
 pub struct Writer {
     ledger: Arc<dyn Ledger>,
     clock: Arc<dyn Clock>,
@@ -183,20 +193,34 @@ impl Writer {
     }
 
     /// Plans and appends a command, planning again after a version conflict (up to the retry
-    /// limit; then the caller gets `Aborted` and may retry itself).
+    /// limit; then the caller gets `Aborted` and may retry itself). A command that decides
+    /// nothing is a `FailedPrecondition` ([`NOTHING_TO_CHANGE`]).
     pub async fn execute<C: Command>(
         &self,
         ctx: &CommandContext,
         command: &C,
     ) -> Result<Committed<C::Output>, DomainError> {
+        match self.execute_or_unchanged(ctx, command).await? {
+            Outcome::Committed(committed) => Ok(committed),
+            Outcome::Unchanged(_) => Err(DomainError::precondition(
+                NOTHING_TO_CHANGE,
+                "Nothing to change",
+            )),
+        }
+    }
+
+    /// Like [`Writer::execute`], for idempotent commands: a command that decides nothing (the
+    /// desired state is already there) is [`Outcome::Unchanged`], not an error.
+    pub async fn execute_or_unchanged<C: Command>(
+        &self,
+        ctx: &CommandContext,
+        command: &C,
+    ) -> Result<Outcome<C::Output>, DomainError> {
         let mut attempt = 0;
         loop {
             let (plan, output) = command.plan(self, ctx).await?;
             if plan.appends.is_empty() {
-                return Err(DomainError::precondition(
-                    NOTHING_TO_CHANGE,
-                    "Nothing to change",
-                ));
+                return Ok(Outcome::Unchanged(output));
             }
             let batch = AppendBatch {
                 appends: plan.appends,
@@ -206,11 +230,11 @@ impl Writer {
             match self.ledger.append(batch).await {
                 Ok(appended) => {
                     let position = appended.position();
-                    return Ok(Committed {
+                    return Ok(Outcome::Committed(Committed {
                         output,
                         position,
                         appended,
-                    });
+                    }));
                 }
                 Err(error) if error.is_retryable() && attempt < self.max_retries => {
                     attempt += 1;
@@ -223,8 +247,6 @@ impl Writer {
 }
 
 /// The one mapping from ledger errors to domain errors.
-/// The error code of a command that decided no events.
-pub const NOTHING_TO_CHANGE: &str = "WRITE-0001";
 
 pub fn ledger_error(error: LedgerError) -> DomainError {
     match error {
@@ -263,6 +285,10 @@ fn unique_violation(unique_type: &str) -> DomainError {
         castellan_core::instance::UNIQUE_INSTANCE_DOMAIN => {
             ("INST-0003", "Instance domain is already taken")
         }
+        castellan_core::group::UNIQUE_GROUP_NAME => (
+            "GROUP-0006",
+            "A group with this name already exists in the organization",
+        ),
         _ => ("WRITE-0006", "Value is already taken"),
     };
     DomainError::already_exists(code, message)

@@ -67,6 +67,13 @@ pub const PROJECT_GRANT_DELETE: &str = "project.grant.delete";
 pub const PROJECT_GRANT_MEMBER_READ: &str = "project.grant.member.read";
 pub const PROJECT_GRANT_MEMBER_WRITE: &str = "project.grant.member.write";
 pub const PROJECT_GRANT_MEMBER_DELETE: &str = "project.grant.member.delete";
+pub const GROUP_CREATE: &str = "group.create";
+pub const GROUP_READ: &str = "group.read";
+pub const GROUP_WRITE: &str = "group.write";
+pub const GROUP_DELETE: &str = "group.delete";
+pub const GROUP_USER_READ: &str = "group.user.read";
+pub const GROUP_USER_WRITE: &str = "group.user.write";
+pub const GROUP_USER_DELETE: &str = "group.user.delete";
 
 /// Where a role is held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -290,6 +297,36 @@ mod tests {
         };
         assert!(iam.allows(USER_WRITE, &Target::org("any")));
         assert!(!iam.allows(ORG_CREATE, &Target::org("any")));
+    }
+
+    #[test]
+    fn group_permissions_follow_zitadels_defaults() {
+        let all = [
+            GROUP_CREATE,
+            GROUP_READ,
+            GROUP_WRITE,
+            GROUP_DELETE,
+            GROUP_USER_READ,
+            GROUP_USER_WRITE,
+            GROUP_USER_DELETE,
+        ];
+        for role in [IAM_OWNER, IAM_USER_MANAGER, ORG_OWNER, ORG_USER_MANAGER] {
+            for permission in all {
+                assert!(
+                    permissions_of(role).contains(&permission),
+                    "{role} {permission}"
+                );
+            }
+        }
+        for role in [IAM_OWNER_VIEWER, ORG_OWNER_VIEWER] {
+            let granted: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|p| permissions_of(role).contains(p))
+                .collect();
+            assert_eq!(granted, [GROUP_READ, GROUP_USER_READ], "{role}");
+        }
+        assert!(!permissions_of(PROJECT_OWNER).contains(&GROUP_READ));
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub(super) const TABLE: &[(&str, &[&str])] = &[
             "action.target.read", "action.target.write", "action.target.delete",
             "action.execution.read", "action.execution.write", "userschema.read",
             "userschema.write", "userschema.delete",
+            "group.create", "group.read", "group.write", "group.delete", "group.user.read",
+            "group.user.write", "group.user.delete",
         ],
     ),
     (
@@ -47,6 +49,7 @@ pub(super) const TABLE: &[(&str, &[&str])] = &[
             "project.read", "project.member.read", "project.role.read", "project.app.read",
             "project.grant.read", "project.grant.member.read", "events.read", "milestones.read",
             "action.target.read", "action.execution.read", "userschema.read", "session.read",
+            "group.read", "group.user.read",
         ],
     ),
     (
@@ -81,6 +84,8 @@ pub(super) const TABLE: &[(&str, &[&str])] = &[
             "project.app.read", "project.grant.read", "project.grant.write",
             "project.grant.delete", "project.grant.member.read", "session.read",
             "session.delete",
+            "group.create", "group.read", "group.write", "group.delete", "group.user.read",
+            "group.user.write", "group.user.delete",
         ],
     ),
     (
@@ -118,6 +123,8 @@ pub(super) const TABLE: &[(&str, &[&str])] = &[
             "project.grant.write", "project.grant.delete", "project.grant.member.read",
             "project.grant.member.write", "project.grant.member.delete", "session.read",
             "session.delete",
+            "group.create", "group.read", "group.write", "group.delete", "group.user.read",
+            "group.user.write", "group.user.delete",
         ],
     ),
     (
@@ -127,6 +134,8 @@ pub(super) const TABLE: &[(&str, &[&str])] = &[
             "user.grant.read", "user.grant.write", "user.grant.delete", "user.membership.read",
             "user.feature.read", "user.feature.write", "user.feature.delete", "policy.read",
             "project.read", "project.role.read", "session.read", "session.delete",
+            "group.create", "group.read", "group.write", "group.delete", "group.user.read",
+            "group.user.write", "group.user.delete",
         ],
     ),
     (
@@ -137,6 +146,7 @@ pub(super) const TABLE: &[(&str, &[&str])] = &[
             "user.membership.read", "user.feature.read", "policy.read", "project.read",
             "project.member.read", "project.role.read", "project.app.read",
             "project.grant.read", "project.grant.member.read", "project.grant.user.grant.read",
+            "group.read", "group.user.read",
         ],
     ),
     (

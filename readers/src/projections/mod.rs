@@ -1,6 +1,7 @@
 //! Projections: pure functions from an event to row ops on query-shaped tables.
 
 pub mod authorization;
+pub mod group;
 pub mod identity;
 pub mod oidc;
 pub mod org;
@@ -28,6 +29,7 @@ pub fn all() -> Vec<Box<dyn Projection>> {
         Box::new(authorization::AuthorizationProjection),
         Box::new(settings::SettingsProjection),
         Box::new(oidc::OidcProjection),
+        Box::new(group::GroupProjection),
     ]
 }
 

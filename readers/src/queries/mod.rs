@@ -1,6 +1,7 @@
 //! Queries over the read store. Every query takes the instance id; none crosses tenants.
 
 pub mod authorization;
+pub mod group;
 pub mod identity;
 pub mod login;
 pub mod oidc;

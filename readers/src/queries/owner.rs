@@ -13,6 +13,7 @@ pub const PROJECT: &str = "project";
 pub const APPLICATION: &str = "application";
 pub const PROJECT_GRANT: &str = "project_grant";
 pub const AUTHORIZATION: &str = "authorization";
+pub const GROUP: &str = "group";
 
 /// The owner of resource `kind`/`id` in the instance, if the resource exists.
 pub async fn owner_of(

@@ -6,6 +6,7 @@ use castellan_core::Position;
 use castellan_readers::store::{Columns, PositionedOp, ReadStore, RowOp};
 use serde_json::json;
 
+use super::group_queries::groups_and_memberships_are_queried_per_tenant;
 use super::user_queries::users_are_listed_paged_filtered_and_sorted;
 
 fn cols(value: serde_json::Value) -> Columns {
@@ -291,6 +292,7 @@ macro_rules! read_store_suite {
             case!(a_replayed_delete_does_not_remove_a_newer_row);
             case!(merges_across_applies_keep_untouched_columns);
             case!(users_are_listed_paged_filtered_and_sorted);
+            case!(groups_and_memberships_are_queried_per_tenant);
         }
     };
 }

@@ -31,6 +31,10 @@ use castellan_core::web_key::{WebKeyAlgorithm, WebKeyEvent};
 use castellan_core::{Event, Position};
 use serde_json::json;
 
+mod group;
+#[allow(unused_imports)] // not every test crate uses the group samples
+pub use group::*;
+
 /// Samples of every `OrgEvent` variant (some more than once, to cover both sides of an option).
 pub fn org_samples() -> Vec<OrgEvent> {
     vec![

@@ -1,6 +1,7 @@
 //! Command handlers: one module per resource.
 
 pub mod authorization;
+pub mod group;
 pub mod oidc;
 pub mod org;
 pub mod project;
