@@ -23,6 +23,7 @@ mod e2e {
     mod oidc;
     mod postgres;
     mod projects;
+    mod scim;
     mod sdk;
     mod sessions;
     mod settings;
