@@ -247,7 +247,6 @@ impl Writer {
 }
 
 /// The one mapping from ledger errors to domain errors.
-
 pub fn ledger_error(error: LedgerError) -> DomainError {
     match error {
         LedgerError::Conflict { .. } => DomainError::new(
