@@ -8,13 +8,11 @@ use castellan_api::state::AppState;
 use castellan_core::permission::USER_READ;
 use serde_json::Value;
 
-use super::context::{MAX_BODY_BYTES, MAX_RESULTS, authorize};
+use super::context::{MAX_RESULTS, authorize};
 use super::error::{respond, scim_json};
 use crate::protocol::ScimError;
 use crate::protocol::list::list_response;
-use crate::protocol::schema::{
-    BulkLimits, ResourceType, Schema, ServiceProviderConfig, USER_RESOURCE_TYPE,
-};
+use crate::protocol::schema::{ResourceType, Schema, ServiceProviderConfig, USER_RESOURCE_TYPE};
 
 /// The resource types served.
 pub const SERVED: &[ResourceType] = &[USER_RESOURCE_TYPE];
@@ -34,10 +32,8 @@ pub fn config() -> ServiceProviderConfig {
     ServiceProviderConfig {
         documentation_uri: None,
         patch: true,
-        bulk: Some(BulkLimits {
-            max_operations: 100,
-            max_payload_size: MAX_BODY_BYTES as u64,
-        }),
+        // Bulk is not served yet (issue #6).
+        bulk: None,
         filter_max_results: Some(MAX_RESULTS as u32),
         change_password: true,
         sort: true,
