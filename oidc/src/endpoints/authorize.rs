@@ -57,14 +57,15 @@ fn redirect_error(params: &AuthRequestParams, error: &str, description: &str) ->
 }
 
 /// Checks the response type and mode against the client (see [`crate::response_type`]); on
-/// success the request carries the canonical response type and the mode to answer in. Errors
-/// go to the redirect URI: in the requested mode when it is usable, else in the response type's
-/// default mode (the fragment for tokens).
+/// success the request carries the canonical response type and the mode to answer in. On
+/// failure (an OAuth error code and description) it carries the mode the error goes back in:
+/// the requested one when it is usable, else the response type's default (the fragment for
+/// tokens).
 fn check_response(
     request: &mut AuthRequestParams,
     requested_mode: Option<&str>,
     oidc: &OidcConfig,
-) -> Result<ResponseType, Response> {
+) -> Result<ResponseType, (&'static str, &'static str)> {
     let parsed = ResponseType::parse(&request.response_type);
     let fallback = parsed.map_or("query", ResponseType::default_mode);
     request.response_mode = match requested_mode {
@@ -72,8 +73,7 @@ fn check_response(
         _ => fallback.to_owned(),
     };
     let Some(response_type) = parsed else {
-        return Err(redirect_error(
-            request,
+        return Err((
             "unsupported_response_type",
             "response_type must be code, id_token or id_token token, or a hybrid combination",
         ));
@@ -86,12 +86,11 @@ fn check_response(
                 ModeError::TokensInQuery => "tokens are never returned in the query",
                 ModeError::Unknown => "response_mode must be query, fragment or form_post",
             };
-            return Err(redirect_error(request, "invalid_request", description));
+            return Err(("invalid_request", description));
         }
     }
     if !response_type.allowed_for(oidc) {
-        return Err(redirect_error(
-            request,
+        return Err((
             "unsupported_response_type",
             "the client is not configured for this response_type",
         ));
@@ -146,7 +145,7 @@ pub async fn authorize(
     };
     let response_type = match check_response(&mut request, param(&params, "response_mode"), &oidc) {
         Ok(response_type) => response_type,
-        Err(response) => return response,
+        Err((error, description)) => return redirect_error(&request, error, description),
     };
     if !request.scopes.iter().any(|s| s == "openid") {
         return redirect_error(&request, "invalid_scope", "the openid scope is required");
