@@ -1,14 +1,18 @@
 //! Castellan's OpenID Provider: the OAuth 2/OIDC endpoints at ZITADEL's paths, the hosted login
 //! pages, and the v2 services a custom login UI uses (SessionService, OIDCService) plus the
-//! WebKeyService. Token logic lives in [`mint`], [`claims`] and [`flow`]; handlers stay thin.
+//! WebKeyService. Token logic lives in [`mint`], [`claims`], [`flow`] and [`front_channel`]; handlers stay
+//! thin.
 
 pub mod backchannel;
 pub mod claims;
 pub mod endpoints;
 pub mod flow;
+pub mod form_post;
+pub mod front_channel;
 pub mod login;
 pub mod mint;
 pub mod notify;
+pub mod response_type;
 pub mod service;
 
 use axum::Router;

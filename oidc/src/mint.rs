@@ -121,11 +121,152 @@ fn seconds(at: Timestamp) -> i64 {
     at.0.div_euclid(1_000_000)
 }
 
-/// OIDC Core §3.1.3.6: the left half of the SHA-256 of the access token, base64url.
-fn at_hash(access_token: &str) -> String {
+/// OIDC Core §3.1.3.6 (`at_hash`) and §3.3.2.11 (`c_hash`): the left-most half of the hash of
+/// the value's ASCII octets, base64url, with the hash of the ID token's `alg` (SHA-512 for EdDSA
+/// with Ed25519, the only EdDSA curve Castellan signs with).
+pub fn half_hash(alg: &str, value: &str) -> String {
     use base64::Engine as _;
-    let digest = Sha256::digest(access_token.as_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.get(..16).unwrap_or_default())
+    use sha2::{Sha384, Sha512};
+    let digest: Vec<u8> = if alg.ends_with("384") {
+        Sha384::digest(value.as_bytes()).to_vec()
+    } else if alg.ends_with("512") || alg == "EdDSA" {
+        Sha512::digest(value.as_bytes()).to_vec()
+    } else {
+        Sha256::digest(value.as_bytes()).to_vec()
+    };
+    let half = digest.get(..digest.len() / 2).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(half)
+}
+
+/// The role claims the scopes or the app's assertions ask for.
+async fn roles(
+    state: &AppState,
+    instance_id: &str,
+    grant: &NewGrant,
+    scopes: &[String],
+    shape: &Shape<'_>,
+) -> Result<Map<String, Value>, DomainError> {
+    let wanted = crate::claims::wants_roles(scopes);
+    if !(wanted || shape.id_token_roles || shape.access_token_roles) {
+        return Ok(Map::new());
+    }
+    match crate::claims::project_of_client(state, instance_id, &grant.client_id).await? {
+        Some(project) => {
+            crate::claims::role_claims(state, instance_id, &grant.user_id, &project, scopes).await
+        }
+        None => Ok(Map::new()),
+    }
+}
+
+fn actor_claim(grant: &NewGrant) -> Option<Value> {
+    grant
+        .actor
+        .as_ref()
+        .map(|actor| json!({"iss": actor.issuer, "sub": actor.subject}))
+}
+
+/// The access token's value: the planned opaque token, or a signed JWT.
+fn access_token(
+    signer: &castellan_jose::Signer,
+    shape: &Shape<'_>,
+    grant: &NewGrant,
+    scopes: &[String],
+    planned: &AccessTokenSpec,
+    opaque: Option<String>,
+    now: Timestamp,
+) -> Result<String, DomainError> {
+    if let Some(token) = opaque {
+        return Ok(token);
+    }
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!(shape.issuer));
+    claims.insert("sub".into(), json!(grant.user_id));
+    claims.insert("aud".into(), json!(grant.audience));
+    claims.insert("exp".into(), json!(seconds(planned.expiration)));
+    claims.insert("iat".into(), json!(seconds(now)));
+    claims.insert("nbf".into(), json!(seconds(now)));
+    claims.insert("jti".into(), json!(planned.token_id));
+    claims.insert("client_id".into(), json!(grant.client_id));
+    claims.insert("scope".into(), json!(scopes.join(" ")));
+    if let Some(sid) = &grant.session_id {
+        claims.insert("sid".into(), json!(sid));
+    }
+    if let Some(actor) = actor_claim(grant) {
+        claims.insert("act".into(), actor);
+    }
+    signer
+        .sign(Some("at+jwt"), &Value::Object(claims))
+        .map_err(|e| DomainError::internal("OIDC-0301", format!("sign: {e}")))
+}
+
+/// What the ID token is issued together with.
+struct Alongside<'a> {
+    /// The access token of the same response (`at_hash`).
+    access_token: Option<&'a str>,
+    /// The code of the same response (`c_hash`, hybrid flow).
+    code: Option<&'a str>,
+    /// Whether the user's claims go into the ID token.
+    user_claims: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn id_token(
+    state: &AppState,
+    instance_id: &str,
+    signer: &castellan_jose::Signer,
+    shape: &Shape<'_>,
+    grant: &NewGrant,
+    scopes: &[String],
+    roles: &Map<String, Value>,
+    alongside: Alongside<'_>,
+) -> Result<String, DomainError> {
+    let now = state.clock.now();
+    let mut claims = if alongside.user_claims {
+        user_claims(state, instance_id, &grant.user_id, scopes)
+            .await?
+            .unwrap_or_default()
+    } else {
+        Map::new()
+    };
+    claims.insert("iss".into(), json!(shape.issuer));
+    claims.insert("sub".into(), json!(grant.user_id));
+    claims.insert("aud".into(), json!(grant.audience));
+    claims.insert("azp".into(), json!(grant.client_id));
+    let id_lifetime = micros(state.config.tokens.id_token);
+    claims.insert(
+        "exp".into(),
+        json!(seconds(Timestamp(now.0.saturating_add(id_lifetime)))),
+    );
+    claims.insert("iat".into(), json!(seconds(now)));
+    if let Some(auth_time) = grant.auth_time {
+        claims.insert("auth_time".into(), json!(seconds(auth_time)));
+    }
+    if let Some(nonce) = &grant.nonce {
+        claims.insert("nonce".into(), json!(nonce));
+    }
+    if !grant.amr.is_empty() {
+        claims.insert("amr".into(), json!(grant.amr));
+    }
+    if let Some(sid) = &grant.session_id {
+        claims.insert("sid".into(), json!(sid));
+    }
+    let alg = signer.jws_alg();
+    if let Some(token) = alongside.access_token {
+        claims.insert("at_hash".into(), json!(half_hash(alg, token)));
+    }
+    if let Some(code) = alongside.code {
+        claims.insert("c_hash".into(), json!(half_hash(alg, code)));
+    }
+    if crate::claims::wants_roles(scopes) || shape.id_token_roles {
+        claims.extend(roles.clone());
+    }
+    if let Some(actor) = actor_claim(grant) {
+        claims.insert("act".into(), actor);
+    }
+    claims.insert("client_id".into(), json!(grant.client_id));
+    signer
+        .sign(Some("JWT"), &Value::Object(claims))
+        .map_err(|e| DomainError::internal("OIDC-0302", format!("sign: {e}")))
 }
 
 /// Signs what must be signed and assembles the response.
@@ -140,90 +281,34 @@ pub async fn respond(
     let now = state.clock.now();
     let signer = castellan_api::signing::active_signer(state, instance_id).await?;
     let expires_in = seconds(planned.access.expiration) - seconds(now);
-    let roles_wanted = crate::claims::wants_roles(scopes);
-    let roles = if roles_wanted || shape.id_token_roles || shape.access_token_roles {
-        match crate::claims::project_of_client(state, instance_id, &grant.client_id).await? {
-            Some(project) => {
-                crate::claims::role_claims(state, instance_id, &grant.user_id, &project, scopes)
-                    .await?
-            }
-            None => Map::new(),
-        }
-    } else {
-        Map::new()
-    };
-    let access_token = match planned.opaque_access_token {
-        Some(token) => token,
-        None => {
-            let mut claims = Map::new();
-            claims.insert("iss".into(), json!(shape.issuer));
-            claims.insert("sub".into(), json!(grant.user_id));
-            claims.insert("aud".into(), json!(grant.audience));
-            claims.insert("exp".into(), json!(seconds(planned.access.expiration)));
-            claims.insert("iat".into(), json!(seconds(now)));
-            claims.insert("nbf".into(), json!(seconds(now)));
-            claims.insert("jti".into(), json!(planned.access.token_id));
-            claims.insert("client_id".into(), json!(grant.client_id));
-            claims.insert("scope".into(), json!(scopes.join(" ")));
-            if let Some(sid) = &grant.session_id {
-                claims.insert("sid".into(), json!(sid));
-            }
-            if let Some(actor) = &grant.actor {
-                claims.insert(
-                    "act".into(),
-                    json!({"iss": actor.issuer, "sub": actor.subject}),
-                );
-            }
-            signer
-                .sign(Some("at+jwt"), &Value::Object(claims))
-                .map_err(|e| DomainError::internal("OIDC-0301", format!("sign: {e}")))?
-        }
-    };
+    let roles = roles(state, instance_id, grant, scopes, shape).await?;
+    let access_token = access_token(
+        &signer,
+        shape,
+        grant,
+        scopes,
+        &planned.access,
+        planned.opaque_access_token,
+        now,
+    )?;
     let id_token = if shape.id_token {
-        let mut claims = if shape.userinfo_in_id_token {
-            user_claims(state, instance_id, &grant.user_id, scopes)
-                .await?
-                .unwrap_or_default()
-        } else {
-            Map::new()
+        let alongside = Alongside {
+            access_token: Some(&access_token),
+            code: None,
+            user_claims: shape.userinfo_in_id_token,
         };
-        claims.insert("iss".into(), json!(shape.issuer));
-        claims.insert("sub".into(), json!(grant.user_id));
-        claims.insert("aud".into(), json!(grant.audience));
-        claims.insert("azp".into(), json!(grant.client_id));
-        let id_lifetime = micros(state.config.tokens.id_token);
-        claims.insert(
-            "exp".into(),
-            json!(seconds(Timestamp(now.0.saturating_add(id_lifetime)))),
-        );
-        claims.insert("iat".into(), json!(seconds(now)));
-        if let Some(auth_time) = grant.auth_time {
-            claims.insert("auth_time".into(), json!(seconds(auth_time)));
-        }
-        if let Some(nonce) = &grant.nonce {
-            claims.insert("nonce".into(), json!(nonce));
-        }
-        if !grant.amr.is_empty() {
-            claims.insert("amr".into(), json!(grant.amr));
-        }
-        if let Some(sid) = &grant.session_id {
-            claims.insert("sid".into(), json!(sid));
-        }
-        claims.insert("at_hash".into(), json!(at_hash(&access_token)));
-        if roles_wanted || shape.id_token_roles {
-            claims.extend(roles.clone());
-        }
-        if let Some(actor) = &grant.actor {
-            claims.insert(
-                "act".into(),
-                json!({"iss": actor.issuer, "sub": actor.subject}),
-            );
-        }
-        claims.insert("client_id".into(), json!(grant.client_id));
         Some(
-            signer
-                .sign(Some("JWT"), &Value::Object(claims))
-                .map_err(|e| DomainError::internal("OIDC-0302", format!("sign: {e}")))?,
+            id_token(
+                state,
+                instance_id,
+                &signer,
+                shape,
+                grant,
+                scopes,
+                &roles,
+                alongside,
+            )
+            .await?,
         )
     } else {
         None
@@ -237,4 +322,90 @@ pub async fn respond(
         scope: scopes.join(" "),
         issued_token_type: None,
     })
+}
+
+/// The tokens of an implicit or hybrid response (OIDC Core §3.2.2.5, §3.3.2.5): an access token
+/// when `planned` (no refresh token in the front channel) and an ID token when `shape.id_token`,
+/// carrying `at_hash` and `c_hash` for what it is sent with. An ID token sent without an access
+/// token carries the user's claims, since the client has no token to call userinfo with (as in
+/// ZITADEL); otherwise the app's `id_token_userinfo_assertion` decides.
+pub async fn front_channel(
+    state: &AppState,
+    instance_id: &str,
+    grant: &NewGrant,
+    planned: Option<Planned>,
+    code: Option<&str>,
+    shape: &Shape<'_>,
+) -> Result<Vec<(String, String)>, DomainError> {
+    let now = state.clock.now();
+    let signer = castellan_api::signing::active_signer(state, instance_id).await?;
+    let scopes = &grant.scopes;
+    let roles = roles(state, instance_id, grant, scopes, shape).await?;
+    let mut values = Vec::new();
+    let access = match planned {
+        Some(planned) => {
+            let token = access_token(
+                &signer,
+                shape,
+                grant,
+                scopes,
+                &planned.access,
+                planned.opaque_access_token,
+                now,
+            )?;
+            let expires_in = seconds(planned.access.expiration) - seconds(now);
+            values.push(("access_token".to_owned(), token.clone()));
+            values.push(("token_type".to_owned(), "Bearer".to_owned()));
+            values.push(("expires_in".to_owned(), expires_in.to_string()));
+            Some(token)
+        }
+        None => None,
+    };
+    if shape.id_token {
+        let alongside = Alongside {
+            access_token: access.as_deref(),
+            code,
+            user_claims: access.is_none() || shape.userinfo_in_id_token,
+        };
+        let token = id_token(
+            state,
+            instance_id,
+            &signer,
+            shape,
+            grant,
+            scopes,
+            &roles,
+            alongside,
+        )
+        .await?;
+        values.push(("id_token".to_owned(), token));
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::half_hash;
+
+    #[test]
+    fn half_hashes_follow_the_signing_algorithm() {
+        // OIDC Core §A.3/§A.4 example: at_hash of this access token with RS256.
+        assert_eq!(
+            half_hash("RS256", "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+        // c_hash example of §A.4 (code "Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk").
+        assert_eq!(
+            half_hash(
+                "RS256",
+                "Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk"
+            ),
+            "LDktKdoQak3Pk0cnXxCltA"
+        );
+        // 384- and 512-bit algorithms (and EdDSA) keep 24 and 32 bytes: 32 and 43 characters.
+        assert_eq!(half_hash("ES384", "x").len(), 32);
+        assert_eq!(half_hash("RS512", "x").len(), 43);
+        assert_eq!(half_hash("EdDSA", "x").len(), 43);
+        assert_eq!(half_hash("ES256", "x").len(), 22);
+    }
 }

@@ -22,7 +22,8 @@ pub struct AuthRequestParams {
     pub client_id: String,
     pub redirect_uri: String,
     pub scopes: Vec<String>,
-    /// "code", "id_token" or "id_token token".
+    /// The response type, its values in canonical order: "code", "id_token", "id_token token",
+    /// "code id_token", "code token" or "code id_token token".
     pub response_type: String,
     /// "query", "fragment" or "form_post".
     pub response_mode: String,
@@ -43,6 +44,11 @@ pub struct AuthRequestParams {
     pub login_hint: Option<String>,
     #[serde(default)]
     pub hint_user_id: Option<String>,
+    /// The issuer the RP used (`http(s)://<host>` of the authorization request): front-channel
+    /// ID tokens and form_post links are minted for it, also when a custom login UI finishes
+    /// the request through the API on another host.
+    #[serde(default)]
+    pub issuer: Option<String>,
 }
 
 /// Who completed the login, and how.

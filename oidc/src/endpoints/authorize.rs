@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use castellan_api::state::AppState;
 use castellan_core::oidc::auth_request::AuthRequestParams;
 use castellan_core::oidc::pkce;
-use castellan_core::project::app::{OidcAuthMethod, OidcGrantType, OidcResponseType};
+use castellan_core::project::app::{OidcAuthMethod, OidcConfig};
 use castellan_readers::queries::project::app_by_client_id;
 use castellan_writer::commands::oidc::AddAuthRequest;
 
@@ -16,6 +16,7 @@ use super::instance;
 use crate::flow::{Callback, fail_auth_request, finish_auth_request, run};
 use crate::login::look::Look;
 use crate::login::page::error_page;
+use crate::response_type::{ModeError, ResponseType};
 
 type Params = Vec<(String, String)>;
 
@@ -47,11 +48,55 @@ fn redirect_error(params: &AuthRequestParams, error: &str, description: &str) ->
         redirect_uri: params.redirect_uri.clone(),
         response_mode: params.response_mode.clone(),
         params: values,
+        issuer: params.issuer.clone(),
     };
-    match callback.url() {
-        Ok(url) => Redirect::to(&url).into_response(),
+    match callback.response() {
+        Ok(response) => response,
         Err(_) => bad_request("The redirect URI is invalid."),
     }
+}
+
+/// Checks the response type and mode against the client (see [`crate::response_type`]); on
+/// success the request carries the canonical response type and the mode to answer in. On
+/// failure (an OAuth error code and description) it carries the mode the error goes back in:
+/// the requested one when it is usable, else the response type's default (the fragment for
+/// tokens).
+fn check_response(
+    request: &mut AuthRequestParams,
+    requested_mode: Option<&str>,
+    oidc: &OidcConfig,
+) -> Result<ResponseType, (&'static str, &'static str)> {
+    let parsed = ResponseType::parse(&request.response_type);
+    let fallback = parsed.map_or("query", ResponseType::default_mode);
+    request.response_mode = match requested_mode {
+        Some(mode @ ("query" | "fragment" | "form_post")) => mode.to_owned(),
+        _ => fallback.to_owned(),
+    };
+    let Some(response_type) = parsed else {
+        return Err((
+            "unsupported_response_type",
+            "response_type must be code, id_token or id_token token, or a hybrid combination",
+        ));
+    };
+    match response_type.mode(requested_mode) {
+        Ok(mode) => request.response_mode = mode.to_owned(),
+        Err(error) => {
+            request.response_mode = fallback.to_owned();
+            let description = match error {
+                ModeError::TokensInQuery => "tokens are never returned in the query",
+                ModeError::Unknown => "response_mode must be query, fragment or form_post",
+            };
+            return Err(("invalid_request", description));
+        }
+    }
+    if !response_type.allowed_for(oidc) {
+        return Err((
+            "unsupported_response_type",
+            "the client is not configured for this response_type",
+        ));
+    }
+    request.response_type = response_type.canonical();
+    Ok(response_type)
 }
 
 pub async fn authorize(
@@ -80,17 +125,14 @@ pub async fn authorize(
     if !oidc.redirect_uris.iter().any(|uri| uri == redirect_uri) {
         return bad_request("The redirect_uri is not registered for this client.");
     }
-    let response_type = param(&params, "response_type")
-        .unwrap_or_default()
-        .to_owned();
     let mut request = AuthRequestParams {
         client_id: client_id.to_owned(),
         redirect_uri: redirect_uri.to_owned(),
         scopes: super::scopes(param(&params, "scope")),
-        response_type: response_type.clone(),
-        response_mode: param(&params, "response_mode")
-            .unwrap_or("query")
+        response_type: param(&params, "response_type")
+            .unwrap_or_default()
             .to_owned(),
+        response_mode: String::new(),
         state: param(&params, "state").map(str::to_owned),
         nonce: param(&params, "nonce").map(str::to_owned),
         code_challenge: None,
@@ -99,36 +141,31 @@ pub async fn authorize(
         max_age: param(&params, "max_age").and_then(|v| v.parse().ok()),
         login_hint: param(&params, "login_hint").map(str::to_owned),
         hint_user_id: None,
+        issuer: super::issuer(&state, &headers).ok(),
     };
-    if !matches!(request.response_mode.as_str(), "query" | "fragment") {
-        request.response_mode = "query".into();
-        return redirect_error(
-            &request,
-            "invalid_request",
-            "response_mode must be query or fragment",
-        );
-    }
-    if response_type != "code"
-        || !oidc.response_types.contains(&OidcResponseType::Code)
-        || !oidc.grant_types.contains(&OidcGrantType::AuthorizationCode)
-    {
-        return redirect_error(
-            &request,
-            "unsupported_response_type",
-            "only the code flow is enabled for this client",
-        );
-    }
+    let response_type = match check_response(&mut request, param(&params, "response_mode"), &oidc) {
+        Ok(response_type) => response_type,
+        Err((error, description)) => return redirect_error(&request, error, description),
+    };
     if !request.scopes.iter().any(|s| s == "openid") {
         return redirect_error(&request, "invalid_scope", "the openid scope is required");
     }
-    match param(&params, "code_challenge") {
+    if response_type.nonce_required() && request.nonce.is_none() {
+        return redirect_error(
+            &request,
+            "invalid_request",
+            "nonce is required when the response carries an ID token",
+        );
+    }
+    // PKCE protects the code; responses without one have nothing to bind it to.
+    match param(&params, "code_challenge").filter(|_| response_type.code) {
         Some(challenge) => {
             match pkce::challenge(challenge, param(&params, "code_challenge_method")) {
                 Ok(challenge) => request.code_challenge = Some(challenge),
                 Err(error) => return redirect_error(&request, "invalid_request", &error.message),
             }
         }
-        None if oidc.auth_method == OidcAuthMethod::None => {
+        None if response_type.code && oidc.auth_method == OidcAuthMethod::None => {
             return redirect_error(
                 &request,
                 "invalid_request",
@@ -173,9 +210,9 @@ pub async fn authorize(
     {
         match finish_auth_request(&state, &instance.id, &view.user_id, &id, &session_id, &hash)
             .await
-            .and_then(|callback| callback.url())
+            .and_then(|callback| callback.response())
         {
-            Ok(url) => return Redirect::to(&url).into_response(),
+            Ok(response) => return response,
             Err(error) => tracing::info!(%error, "the browser session cannot finish the request"),
         }
     }
@@ -189,9 +226,9 @@ pub async fn authorize(
             Some("the user must log in"),
         )
         .await
-        .and_then(|callback| callback.url())
+        .and_then(|callback| callback.response())
         {
-            Ok(url) => Redirect::to(&url).into_response(),
+            Ok(response) => response,
             Err(_) => redirect_error(&request, "login_required", "the user must log in"),
         };
     }

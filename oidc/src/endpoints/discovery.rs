@@ -26,10 +26,18 @@ pub async fn configuration(
         "end_session_endpoint": format!("{iss}/oidc/v1/end_session"),
         "jwks_uri": format!("{iss}/oauth/v2/keys"),
         "scopes_supported": ["openid", "profile", "email", "phone", "address", "offline_access"],
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query", "fragment"],
+        "response_types_supported": [
+            "code",
+            "id_token",
+            "id_token token",
+            "code id_token",
+            "code token",
+            "code id_token token"
+        ],
+        "response_modes_supported": ["query", "fragment", "form_post"],
         "grant_types_supported": [
             "authorization_code",
+            "implicit",
             "refresh_token",
             "client_credentials",
             "urn:ietf:params:oauth:grant-type:jwt-bearer",

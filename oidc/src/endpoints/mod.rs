@@ -26,6 +26,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/oauth/v2/keys", get(discovery::keys))
         .route("/oauth/v2/authorize", get(authorize::authorize))
+        .route(
+            "/oauth/v2/authorize/form_post",
+            get(crate::form_post::redeem),
+        )
         .route("/oauth/v2/token", post(token::token))
         .route(
             "/oauth/v2/device_authorization",

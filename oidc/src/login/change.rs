@@ -6,7 +6,7 @@
 use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use castellan_api::state::AppState;
 use castellan_core::clock::Timestamp;
 use castellan_core::user::{self, PasswordProof, User};
@@ -134,9 +134,9 @@ pub async fn submit(
         &token_hash(&token),
     )
     .await
-    .and_then(|callback| callback.url())
+    .and_then(|callback| callback.response())
     {
-        Ok(url) => Redirect::to(&url).into_response(),
+        Ok(response) => response,
         Err(_) => {
             let mut response = expired();
             response.headers_mut().remove(header::LOCATION);

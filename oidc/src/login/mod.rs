@@ -19,7 +19,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use castellan_api::limits::ClientAddress;
 use castellan_api::state::AppState;
@@ -488,8 +488,8 @@ async fn password_submit(
     .await
 }
 
-/// Finishes the auth request with a session and redirects to the app, keeping the session in
-/// the browser's cookie.
+/// Finishes the auth request with a session and sends the browser back to the app (a redirect,
+/// or the form_post page), keeping the session in the browser's cookie.
 async fn finish(
     look: &Look,
     state: &AppState,
@@ -508,10 +508,9 @@ async fn finish(
         &token_hash(session_token),
     )
     .await
-    .and_then(|callback| callback.url())
+    .and_then(|callback| callback.response())
     {
-        Ok(url) => {
-            let mut response = Redirect::to(&url).into_response();
+        Ok(mut response) => {
             if let Ok(value) = HeaderValue::from_str(&session_cookie(session_id, session_token)) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }

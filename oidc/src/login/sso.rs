@@ -82,9 +82,9 @@ pub async fn select_account(
         &hash,
     )
     .await
-    .and_then(|callback| callback.url())
+    .and_then(|callback| callback.response())
     {
-        Ok(url) => Redirect::to(&url).into_response(),
+        Ok(response) => response,
         Err(_) => expired(),
     }
 }

@@ -822,6 +822,7 @@ pub fn auth_request_samples() -> Vec<AuthRequestEvent> {
                 max_age: Some(3600),
                 login_hint: Some("ada@example.com".into()),
                 hint_user_id: Some("u-1".into()),
+                issuer: Some("https://id.shop.test".into()),
             }),
             expires_at: Timestamp(1_714_001_800_123_456),
         },

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::e2e::support::Server;
 
 mod flows;
+mod implicit;
 mod login;
 mod mail;
 mod rp;

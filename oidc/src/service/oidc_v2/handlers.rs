@@ -111,8 +111,10 @@ fn one_of<A, B>(
     }
 }
 
-/// CreateCallback: finishes the request with a checked session (the RP gets a code), or fails it
-/// with an OAuth error. `details` carries the time of the call and the instance; the sequence is
+/// CreateCallback: finishes the request with a checked session (the RP gets a code and/or the
+/// implicit/hybrid tokens), or fails it with an OAuth error. The callback URL carries the answer
+/// in its query or fragment; for `response_mode=form_post` it is a link to Castellan's page that
+/// posts the answer to the RP (see [`crate::form_post`]). `details` carries the time of the call and the instance; the sequence is
 /// not reported.
 pub async fn create_callback(
     state: AppState,
@@ -144,13 +146,14 @@ pub async fn create_callback(
             callback
         }
     };
+    let callback_url = callback.link(&state, &instance_id)?;
     Ok(CreateCallbackResponse {
         details: Details {
             change_date: Some(proto_time(state.clock.now())),
             resource_owner: instance_id,
             ..Details::default()
         },
-        callback_url: callback.url()?,
+        callback_url,
     })
 }
 

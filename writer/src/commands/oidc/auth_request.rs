@@ -3,9 +3,11 @@
 use async_trait::async_trait;
 use castellan_core::DomainError;
 use castellan_core::oidc::auth_request::{self, AuthRequest, AuthRequestParams, Authentication};
+use castellan_core::oidc::grant::{self, Grant, NewGrant};
 use castellan_core::session::{self, Session};
 use castellan_core::user::{User, UserState};
 
+use super::grant::{AccessTokenSpec, token_events};
 use crate::writer::{Command, CommandContext, Plan, Writer};
 
 pub struct AddAuthRequest {
@@ -63,18 +65,35 @@ pub async fn authenticate_session(
     })
 }
 
+/// The grant an implicit or hybrid response carries tokens of: recorded together with the
+/// login, so the tokens exist exactly when the request succeeded.
+#[derive(Clone, Debug)]
+pub struct FrontChannelGrant {
+    pub grant_id: String,
+    /// The client, audience and grant type; subject, session, auth time, amr, scopes and nonce
+    /// are taken from the login and the request.
+    pub grant: NewGrant,
+    /// Set when the response type contains `token`.
+    pub access_token: Option<AccessTokenSpec>,
+}
+
 /// CreateCallback with a session (or the hosted login finishing): links the session and, for the
-/// code flow, records the code's hash.
+/// code flow, records the code's hash; for implicit and hybrid responses also issues the grant of
+/// the front-channel tokens.
 pub struct SucceedAuthRequest {
     pub id: String,
     pub session_id: String,
     pub session_token_hash: String,
     pub code_hash: Option<String>,
+    pub front_channel: Option<FrontChannelGrant>,
 }
+
+/// The request's parameters, the login, and the front-channel grant when one was issued.
+pub type Succeeded = (AuthRequestParams, Authentication, Option<NewGrant>);
 
 #[async_trait]
 impl Command for SucceedAuthRequest {
-    type Output = (AuthRequestParams, Authentication);
+    type Output = Succeeded;
 
     async fn plan(
         &self,
@@ -93,7 +112,29 @@ impl Command for SucceedAuthRequest {
         let mut plan = Plan::default();
         let instance = ctx.instance_id.clone();
         plan.add(ctx, &self.id, loaded.version, &instance, decision)?;
-        Ok((plan, (loaded.state.params, authentication)))
+        let params = loaded.state.params;
+        let mut issued = None;
+        if let Some(front) = &self.front_channel {
+            let new = NewGrant {
+                user_id: authentication.user_id.clone(),
+                org_id: authentication.org_id.clone(),
+                session_id: Some(authentication.session_id.clone()),
+                auth_time: Some(authentication.auth_time),
+                amr: authentication.amr.clone(),
+                scopes: params.scopes.clone(),
+                nonce: params.nonce.clone(),
+                auth_request_id: Some(self.id.clone()),
+                ..front.grant.clone()
+            };
+            let grant = writer.load::<Grant>(ctx, &front.grant_id).await?;
+            let mut decision = grant::add(&grant.state, new.clone())?;
+            decision
+                .events
+                .extend(token_events(front.access_token.as_ref(), None, &new.scopes));
+            plan.add(ctx, &front.grant_id, grant.version, &new.org_id, decision)?;
+            issued = Some(new);
+        }
+        Ok((plan, (params, authentication, issued)))
     }
 }
 

@@ -63,7 +63,7 @@ pub enum IssueOutcome {
     Replayed,
 }
 
-fn token_events(
+pub(super) fn token_events(
     access: Option<&AccessTokenSpec>,
     refresh: Option<&RefreshTokenSpec>,
     scopes: &[String],

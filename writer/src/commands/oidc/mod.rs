@@ -8,7 +8,10 @@ mod device;
 mod grant;
 mod web_key;
 
-pub use auth_request::{AddAuthRequest, FailAuthRequest, SucceedAuthRequest, authenticate_session};
+pub use auth_request::{
+    AddAuthRequest, FailAuthRequest, FrontChannelGrant, SucceedAuthRequest, Succeeded,
+    authenticate_session,
+};
 pub use device::{AddDevice, DecideDevice};
 pub use grant::{
     AccessTokenSpec, IssueGrant, IssueOutcome, RefreshGrant, RefreshOutcome, RefreshTokenSpec,
