@@ -15,6 +15,8 @@ use crate::event::{Aggregate, Decision, EventMeta, EventPayload};
 pub const AGGREGATE_TYPE: &str = "group";
 /// Group names are unique per org (case-insensitive): `<org id>/<lower-cased name>`.
 pub const UNIQUE_GROUP_NAME: &str = "group_name";
+/// Unique claim type of external ids: one group per id within an org.
+pub const UNIQUE_GROUP_EXTERNAL_ID: &str = "group_external_id";
 pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_DESCRIPTION_LEN: usize = 200;
 /// How many user ids one membership call may name.
@@ -41,6 +43,9 @@ pub enum GroupEvent {
     UsersAdded { user_ids: Vec<String> },
     #[serde(rename = "group.users.removed")]
     UsersRemoved { user_ids: Vec<String> },
+    /// The id a provisioning client (SCIM) knows the group by; empty when cleared.
+    #[serde(rename = "group.external_id.set")]
+    ExternalIdSet { external_id: String },
 }
 
 impl EventPayload for GroupEvent {
@@ -62,6 +67,8 @@ pub struct Group {
     pub name: String,
     pub description: String,
     pub state: GroupState,
+    /// The id a provisioning client (SCIM) knows the group by.
+    pub external_id: Option<String>,
     /// The member user ids. Users removed since they were added stay here (their removal writes
     /// no group event); readers drop them.
     pub members: BTreeSet<String>,
@@ -95,6 +102,9 @@ impl Aggregate for Group {
                 for user_id in user_ids {
                     self.members.remove(user_id);
                 }
+            }
+            GroupEvent::ExternalIdSet { external_id } => {
+                self.external_id = (!external_id.is_empty()).then(|| external_id.clone());
             }
         }
     }
@@ -216,6 +226,41 @@ pub fn remove(state: &Group) -> Result<Decision<GroupEvent>, DomainError> {
         name: state.name.clone(),
     });
     decision.release(UNIQUE_GROUP_NAME, &unique_name(&state.org_id, &state.name));
+    if let Some(external_id) = &state.external_id {
+        decision.release(
+            UNIQUE_GROUP_EXTERNAL_ID,
+            &unique_name(&state.org_id, external_id),
+        );
+    }
+    Ok(decision)
+}
+
+/// Sets (or with `None` clears) the external id, unique within the org.
+pub fn set_external_id(
+    state: &Group,
+    external_id: Option<&str>,
+) -> Result<Decision<GroupEvent>, DomainError> {
+    state.require_found()?;
+    let wanted = external_id.map(str::trim).filter(|e| !e.is_empty());
+    if wanted.map(str::len).unwrap_or(0) > 200 {
+        return Err(DomainError::invalid(
+            "GROUP-0007",
+            "External ids must be at most 200 characters",
+        ));
+    }
+    if wanted == state.external_id.as_deref() {
+        return Ok(Decision::default());
+    }
+    let mut decision = Decision::default();
+    if let Some(old) = &state.external_id {
+        decision.release(UNIQUE_GROUP_EXTERNAL_ID, &unique_name(&state.org_id, old));
+    }
+    if let Some(new) = wanted {
+        decision.claim(UNIQUE_GROUP_EXTERNAL_ID, &unique_name(&state.org_id, new));
+    }
+    decision.events.push(GroupEvent::ExternalIdSet {
+        external_id: wanted.unwrap_or_default().to_owned(),
+    });
     Ok(decision)
 }
 

@@ -258,3 +258,51 @@ fn events_use_zitadels_type_names() {
         assert_eq!(decode::<GroupEvent>(&stored).unwrap(), event);
     }
 }
+
+#[test]
+fn an_external_id_is_claimed_per_org_changed_cleared_and_released_with_the_group() {
+    let mut group = created();
+    let set = set_external_id(&group, Some(" okta-1 ")).unwrap();
+    assert_eq!(
+        set.events,
+        vec![GroupEvent::ExternalIdSet {
+            external_id: "okta-1".into()
+        }]
+    );
+    assert_eq!(set.claims.len(), 1);
+    assert_eq!(set.claims[0].unique_type, UNIQUE_GROUP_EXTERNAL_ID);
+    apply(&mut group, &set);
+    assert_eq!(group.external_id.as_deref(), Some("okta-1"));
+    // The same id again decides nothing.
+    assert!(
+        set_external_id(&group, Some("okta-1"))
+            .unwrap()
+            .events
+            .is_empty()
+    );
+    // A new one releases the old claim.
+    let changed = set_external_id(&group, Some("okta-2")).unwrap();
+    assert_eq!((changed.claims.len(), changed.releases.len()), (1, 1));
+    apply(&mut group, &changed);
+    // Removing the group frees the name and the external id.
+    let removed = remove(&group).unwrap();
+    assert!(
+        removed
+            .releases
+            .iter()
+            .any(|r| r.unique_type == UNIQUE_GROUP_EXTERNAL_ID)
+    );
+    let cleared = set_external_id(&group, None).unwrap();
+    assert_eq!(
+        cleared.events,
+        vec![GroupEvent::ExternalIdSet {
+            external_id: String::new()
+        }]
+    );
+    assert!(
+        set_external_id(&group, Some(&"x".repeat(201)))
+            .unwrap_err()
+            .kind
+            == ErrorKind::InvalidArgument
+    );
+}

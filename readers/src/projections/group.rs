@@ -130,6 +130,9 @@ fn group_ops(event: &Event) -> Result<Vec<RowOp>, DomainError> {
             },
             remove_owner(instance, owner::GROUP, group_id),
         ],
+        GroupEvent::ExternalIdSet { external_id } => {
+            group_rows(&[("external_id", json!(external_id))])
+        }
         GroupEvent::UsersAdded { user_ids } => user_ids
             .iter()
             .flat_map(|user_id| {

@@ -14,6 +14,8 @@ pub struct GroupView {
     pub org_id: String,
     pub name: String,
     pub description: String,
+    /// The id a provisioning client knows the group by; empty when none.
+    pub external_id: String,
     pub created: Timestamp,
     pub changed: Timestamp,
     pub sequence: i64,
@@ -25,6 +27,7 @@ fn group_view(columns: &Columns) -> GroupView {
         org_id: text(columns, "org_id"),
         name: text(columns, "name"),
         description: text(columns, "description"),
+        external_id: text(columns, "external_id"),
         created: Timestamp(int(columns, "created")),
         changed: Timestamp(int(columns, "changed")),
         sequence: int(columns, "sequence"),

@@ -19,6 +19,9 @@ pub fn group_samples() -> Vec<GroupEvent> {
         GroupEvent::UsersRemoved {
             user_ids: vec!["u-2".into()],
         },
+        GroupEvent::ExternalIdSet {
+            external_id: "okta-group-1".into(),
+        },
         GroupEvent::Removed {
             name: "Owners".into(),
         },
@@ -33,5 +36,6 @@ pub fn group_record(event: &GroupEvent) -> &'static str {
         GroupEvent::Removed { .. } => "castellan.events.group.Removed",
         GroupEvent::UsersAdded { .. } => "castellan.events.group.UsersAdded",
         GroupEvent::UsersRemoved { .. } => "castellan.events.group.UsersRemoved",
+        GroupEvent::ExternalIdSet { .. } => "castellan.events.group.ExternalIdSet",
     }
 }
