@@ -12,10 +12,12 @@ use super::context::{MAX_RESULTS, authorize};
 use super::error::{respond, scim_json};
 use crate::protocol::ScimError;
 use crate::protocol::list::list_response;
-use crate::protocol::schema::{ResourceType, Schema, ServiceProviderConfig, USER_RESOURCE_TYPE};
+use crate::protocol::schema::{
+    GROUP_RESOURCE_TYPE, ResourceType, Schema, ServiceProviderConfig, USER_RESOURCE_TYPE,
+};
 
 /// The resource types served.
-pub const SERVED: &[ResourceType] = &[USER_RESOURCE_TYPE];
+pub const SERVED: &[ResourceType] = &[USER_RESOURCE_TYPE, GROUP_RESOURCE_TYPE];
 
 fn served_schemas() -> Vec<&'static Schema> {
     let mut schemas: Vec<&'static Schema> = Vec::new();

@@ -222,3 +222,73 @@ pub async fn run(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
         .collect();
     Ok(list_response(resources, total, page.start_index))
 }
+
+/// `POST /.search` at the root: Users and Groups together (each resource type answers the
+/// filter; a filter naming only one type's attributes matches nothing of the other).
+pub async fn search_root(
+    axum::extract::State(state): axum::extract::State<castellan_api::state::AppState>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Path(org_id): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    use castellan_core::permission::{GROUP_READ, USER_READ};
+
+    use super::context::authorize;
+    use super::error::{respond, scim_json};
+    use super::users::parse_body;
+    respond(
+        async {
+            let scim = authorize(&state, &headers, &org_id, USER_READ).await?;
+            let params = ListParams::from_body(&parse_body(&body)?)?;
+            let page = Page::from_params(
+                params.start_index.as_deref(),
+                params.count.as_deref(),
+                MAX_RESULTS,
+                MAX_RESULTS,
+            )?;
+            let everything = ListParams {
+                start_index: Some("1".into()),
+                count: Some(MAX_RESULTS.to_string()),
+                filter: params.filter.clone(),
+                sort_by: params.sort_by.clone(),
+                sort_order: params.sort_order.clone(),
+                attributes: params.attributes.clone(),
+                excluded: params.excluded.clone(),
+            };
+            let users = run(&scim, &everything).await?;
+            let may_read_groups = scim.caller.principal.allows(
+                GROUP_READ,
+                &castellan_core::permission::Target::org(&scim.org_id),
+            );
+            let groups = if may_read_groups {
+                super::groups::run_list(&scim, &everything).await.ok()
+            } else {
+                None
+            };
+            let mut resources: Vec<Value> = Vec::new();
+            let mut total = 0;
+            for list in std::iter::once(Some(users))
+                .chain(std::iter::once(groups))
+                .flatten()
+            {
+                total += list
+                    .get("totalResults")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                if let Some(Value::Array(items)) = list.get("Resources") {
+                    resources.extend(items.iter().cloned());
+                }
+            }
+            let window = resources
+                .into_iter()
+                .skip(page.offset())
+                .take(page.count)
+                .collect();
+            Ok(scim_json(
+                axum::http::StatusCode::OK,
+                list_response(window, total, page.start_index),
+            ))
+        }
+        .await,
+    )
+}

@@ -7,6 +7,9 @@
 mod context;
 mod discovery;
 pub mod error;
+mod group_doc;
+mod group_write;
+mod groups;
 mod list;
 mod user_doc;
 mod user_write;
@@ -57,7 +60,19 @@ pub fn router() -> Router<AppState> {
                 .patch(users::patch)
                 .delete(users::delete),
         )
-        .route("/scim/v2/{org_id}/.search", post(users::search_root))
+        .route(
+            "/scim/v2/{org_id}/Groups",
+            get(groups::list).post(groups::create),
+        )
+        .route("/scim/v2/{org_id}/Groups/.search", post(groups::search))
+        .route(
+            "/scim/v2/{org_id}/Groups/{id}",
+            get(groups::get)
+                .put(groups::replace)
+                .patch(groups::patch)
+                .delete(groups::delete),
+        )
+        .route("/scim/v2/{org_id}/.search", post(list::search_root))
         .route(
             "/scim/v2/{org_id}/Me",
             get(users::me_get)

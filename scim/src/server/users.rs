@@ -12,6 +12,7 @@ use castellan_core::permission::{USER_DELETE, USER_READ, USER_WRITE};
 use castellan_core::user::{self, User};
 use castellan_readers::queries::Paging;
 use castellan_readers::queries::TextMatch;
+use castellan_readers::queries::group::groups_of_user;
 use castellan_readers::queries::settings::password_complexity;
 use castellan_readers::queries::user::{UserKindView, UserView, get_user, list_metadata};
 use castellan_writer::commands::user::{CreateUser, OnUser};
@@ -27,15 +28,15 @@ use super::user_write;
 use crate::protocol::ScimError;
 use crate::protocol::patch::{apply_patch, parse_patch};
 use crate::protocol::schema::{
-    USER_RESOURCE_TYPE, prepare_create, prepare_replace, project, split_attribute_list,
-    validate_resource,
+    ResourceType, USER_RESOURCE_TYPE, prepare_create, prepare_replace, project,
+    split_attribute_list, validate_resource,
 };
 
-fn read_error(e: castellan_readers::store::ReadError) -> ScimError {
+pub(super) fn read_error(e: castellan_readers::store::ReadError) -> ScimError {
     from_domain(&castellan_api::error::read_error(e))
 }
 
-fn parse_body(body: &Bytes) -> Result<Value, ScimError> {
+pub(super) fn parse_body(body: &Bytes) -> Result<Value, ScimError> {
     serde_json::from_slice(body)
         .map_err(|e| ScimError::invalid_syntax(format!("the body is not valid JSON: {e}")))
 }
@@ -75,7 +76,27 @@ pub async fn resource_of(scim: &Scim, view: &UserView, key: &str) -> Result<Valu
     .await
     .map_err(read_error)?;
     let decoded = user_doc::decode_metadata(metadata.items.into_iter().map(|m| (m.key, m.value)));
-    Ok(user_doc::to_resource(view, &decoded, key, &scim.base_url))
+    let mut resource = user_doc::to_resource(view, &decoded, key, &scim.base_url);
+    let groups = groups_of_user(scim.state.store(), scim.instance_id(), &view.id)
+        .await
+        .map_err(read_error)?;
+    if !groups.is_empty()
+        && let Some(object) = resource.as_object_mut()
+    {
+        let list: Vec<Value> = groups
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "value": g.id,
+                    "display": g.name,
+                    "$ref": format!("{}/Groups/{}", scim.base_url, g.id),
+                    "type": "direct",
+                })
+            })
+            .collect();
+        object.insert("groups".into(), Value::Array(list));
+    }
+    Ok(resource)
 }
 
 /// The org's human user `id`, else 404 (users of other orgs do not exist here).
@@ -99,13 +120,14 @@ fn attributes(query: &HashMap<String, String>) -> (Vec<String>, Vec<String>) {
 }
 
 /// A resource response with its `ETag` (and `Location` on 201).
-fn resource_response(
+pub(super) fn typed_response(
     status: StatusCode,
     resource: &Value,
     query: &HashMap<String, String>,
+    resource_type: &ResourceType,
 ) -> Response {
     let (attributes, excluded) = attributes(query);
-    let shaped = project(resource, &attributes, &excluded, &USER_RESOURCE_TYPE);
+    let shaped = project(resource, &attributes, &excluded, resource_type);
     let mut response = scim_json(status, shaped);
     let meta = resource.get("meta");
     if let Some(version) = meta.and_then(|m| m.get("version")).and_then(Value::as_str)
@@ -122,12 +144,19 @@ fn resource_response(
     response
 }
 
+fn resource_response(
+    status: StatusCode,
+    resource: &Value,
+    query: &HashMap<String, String>,
+) -> Response {
+    typed_response(status, resource, query, &USER_RESOURCE_TYPE)
+}
+
 /// `If-Match` (412 when no listed ETag is the current one).
-fn check_if_match(headers: &HeaderMap, view: &UserView) -> Result<(), ScimError> {
+pub(super) fn check_if_match(headers: &HeaderMap, current: &str) -> Result<(), ScimError> {
     let Some(wanted) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
-    let current = user_doc::etag(view);
     let strip = |tag: &str| {
         tag.trim()
             .trim_start_matches("W/")
@@ -136,7 +165,7 @@ fn check_if_match(headers: &HeaderMap, view: &UserView) -> Result<(), ScimError>
     };
     let matches = wanted
         .split(',')
-        .any(|tag| tag.trim() == "*" || strip(tag) == strip(&current));
+        .any(|tag| tag.trim() == "*" || strip(tag) == strip(current));
     if matches {
         Ok(())
     } else {
@@ -148,7 +177,7 @@ fn check_if_match(headers: &HeaderMap, view: &UserView) -> Result<(), ScimError>
     }
 }
 
-async fn execute<C: Command>(scim: &Scim, command: &C) -> Result<(), ScimError> {
+pub(super) async fn execute<C: Command>(scim: &Scim, command: &C) -> Result<(), ScimError> {
     let ctx = CommandContext {
         instance_id: scim.instance_id().to_owned(),
         creator: scim.own_user_id().to_owned(),
@@ -267,16 +296,6 @@ pub async fn search(
     )
 }
 
-/// `POST /.search` at the root: Users are the only resources searched today.
-pub async fn search_root(
-    state: State<AppState>,
-    headers: HeaderMap,
-    path: Path<String>,
-    body: Bytes,
-) -> Response {
-    search(state, headers, path, body).await
-}
-
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -333,7 +352,7 @@ async fn replace_user(
     query: &HashMap<String, String>,
 ) -> Result<Response, ScimError> {
     let view = find(scim, id).await?;
-    check_if_match(headers, &view)?;
+    check_if_match(headers, &user_doc::etag(&view))?;
     let key = external_id_key(scim).await?;
     let existing = resource_of(scim, &view, &key).await?;
     let resource = prepare_replace(&existing, &parse_body(body)?, &USER_RESOURCE_TYPE)?;
@@ -348,7 +367,7 @@ async fn patch_user(
     query: &HashMap<String, String>,
 ) -> Result<Response, ScimError> {
     let view = find(scim, id).await?;
-    check_if_match(headers, &view)?;
+    check_if_match(headers, &user_doc::etag(&view))?;
     let request = parse_patch(&parse_body(body)?)?;
     let key = external_id_key(scim).await?;
     let mut resource = resource_of(scim, &view, &key).await?;
@@ -399,7 +418,7 @@ pub async fn delete(
         async {
             let scim = authorize(&state, &headers, &org_id, USER_DELETE).await?;
             let view = find(&scim, &id).await?;
-            check_if_match(&headers, &view)?;
+            check_if_match(&headers, &user_doc::etag(&view))?;
             let command = OnUser::new(&view.id, |current: &User, _at: Timestamp| {
                 user::remove(current)
             });

@@ -6,6 +6,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod clients;
+mod groups;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -105,7 +106,15 @@ async fn the_scim2_tester_conformance_check_passes_with_every_result_success() {
         failed.is_empty(),
         "not every check succeeded: {failed:?}\n{text}"
     );
-    // The checks covered users end to end, not just discovery.
+    // The checks covered users and groups end to end, not just discovery.
+    for resource in ["User", "Group"] {
+        assert!(
+            text.contains(&format!("Successfully created {resource}"))
+                && text.contains(&format!("Successfully replaced {resource}"))
+                && text.contains(&format!("Successfully deleted {resource}")),
+            "no {resource} checks:\n{text}"
+        );
+    }
     for check in [
         "object_creation",
         "object_replacement",
