@@ -8,12 +8,13 @@ use castellan_api::state::AppState;
 use castellan_core::permission::USER_READ;
 use serde_json::Value;
 
-use super::context::{MAX_RESULTS, authorize};
+use super::context::{MAX_BODY_BYTES, MAX_RESULTS, authorize};
 use super::error::{respond, scim_json};
 use crate::protocol::ScimError;
 use crate::protocol::list::list_response;
 use crate::protocol::schema::{
-    GROUP_RESOURCE_TYPE, ResourceType, Schema, ServiceProviderConfig, USER_RESOURCE_TYPE,
+    BulkLimits, GROUP_RESOURCE_TYPE, ResourceType, Schema, ServiceProviderConfig,
+    USER_RESOURCE_TYPE,
 };
 
 /// The resource types served.
@@ -34,8 +35,10 @@ pub fn config() -> ServiceProviderConfig {
     ServiceProviderConfig {
         documentation_uri: None,
         patch: true,
-        // Bulk is not served yet (issue #6).
-        bulk: None,
+        bulk: Some(BulkLimits {
+            max_operations: super::bulk::MAX_OPERATIONS as u32,
+            max_payload_size: MAX_BODY_BYTES as u64,
+        }),
         filter_max_results: Some(MAX_RESULTS as u32),
         change_password: true,
         sort: true,

@@ -264,18 +264,27 @@ pub async fn create(
     respond(
         async {
             let scim = authorize(&state, &headers, &org_id, GROUP_CREATE).await?;
-            let prepared = prepare_create(&parse_body(&body)?, &GROUP_RESOURCE_TYPE)?;
-            let id = scim.state.writer.next_id();
-            let write = group_doc::desired(&prepared, &id, &scim.org_id, true)?;
-            execute(&scim, &write).await?;
-            read_back(&scim, &id, StatusCode::CREATED, &query).await
+            create_group(&scim, &body, &query).await
         }
         .await,
     )
 }
 
+/// POST /Groups (also a Bulk operation).
+pub(super) async fn create_group(
+    scim: &Scim,
+    body: &Bytes,
+    query: &HashMap<String, String>,
+) -> Result<Response, ScimError> {
+    let prepared = prepare_create(&parse_body(body)?, &GROUP_RESOURCE_TYPE)?;
+    let id = scim.state.writer.next_id();
+    let write = group_doc::desired(&prepared, &id, &scim.org_id, true)?;
+    execute(scim, &write).await?;
+    read_back(scim, &id, StatusCode::CREATED, query).await
+}
+
 /// PUT and PATCH: the new resource state, written as one command.
-async fn update(
+pub(super) async fn update(
     scim: &Scim,
     headers: &HeaderMap,
     id: &str,
@@ -340,12 +349,21 @@ pub async fn delete(
     respond(
         async {
             let scim = authorize(&state, &headers, &org_id, GROUP_DELETE).await?;
-            let view = find(&scim, &id).await?;
-            check_if_match(&headers, &group_doc::etag(&view))?;
-            let command = OnGroup::new(&view.id, |current: &Group| group::remove(current));
-            execute(&scim, &command).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
+            delete_group(&scim, &headers, &id).await
         }
         .await,
     )
+}
+
+/// DELETE /Groups/{id} (also a Bulk operation).
+pub(super) async fn delete_group(
+    scim: &Scim,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<Response, ScimError> {
+    let view = find(scim, id).await?;
+    check_if_match(headers, &group_doc::etag(&view))?;
+    let command = OnGroup::new(&view.id, |current: &Group| group::remove(current));
+    execute(scim, &command).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -4,6 +4,7 @@
 //! [`context`] (who, which org, may they) → the protocol engine ([`crate::protocol`]) → a command
 //! or a query → a SCIM response; every failure leaves as an RFC 7644 error body ([`error`]).
 
+mod bulk;
 mod context;
 mod discovery;
 pub mod error;
@@ -11,6 +12,7 @@ mod group_doc;
 mod group_write;
 mod groups;
 mod list;
+mod me;
 mod user_doc;
 mod user_write;
 mod users;
@@ -21,6 +23,18 @@ use axum::routing::{get, post};
 use castellan_api::state::AppState;
 
 pub use context::{MAX_BODY_BYTES, MAX_RESULTS};
+
+/// A body over the limit, refused before any handler ran: the SCIM error instead of axum's text.
+async fn too_large(response: axum::response::Response) -> axum::response::Response {
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return error::error_response(&crate::protocol::ScimError::new(
+            413,
+            Some(crate::protocol::ScimType::TooMany),
+            format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    response
+}
 
 /// Anything else under the base path: a SCIM 404.
 async fn unknown() -> axum::response::Response {
@@ -73,12 +87,12 @@ pub fn router() -> Router<AppState> {
                 .delete(groups::delete),
         )
         .route("/scim/v2/{org_id}/.search", post(list::search_root))
+        .route("/scim/v2/{org_id}/Bulk", post(bulk::bulk))
         .route(
             "/scim/v2/{org_id}/Me",
-            get(users::me_get)
-                .put(users::me_replace)
-                .patch(users::me_patch),
+            get(me::me_get).put(me::me_replace).patch(me::me_patch),
         )
         .route("/scim/v2/{org_id}/{*rest}", axum::routing::any(unknown))
+        .layer(axum::middleware::map_response(too_large))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -20,7 +20,7 @@ use castellan_writer::secrets::hash_password_with;
 use castellan_writer::writer::{Command, CommandContext};
 use serde_json::Value;
 
-use super::context::{Scim, authorize, authorize_self};
+use super::context::{Scim, authorize};
 use super::error::{from_domain, respond, scim_json};
 use super::list::{ListParams, run as run_list};
 use super::user_doc::{self, Desired, PROVISIONING_DOMAIN};
@@ -224,7 +224,7 @@ async fn password_hash(scim: &Scim, desired: &Desired) -> Result<Option<String>,
     Ok(Some(hash))
 }
 
-async fn read_back(
+pub(super) async fn read_back(
     scim: &Scim,
     id: &str,
     key: &str,
@@ -306,24 +306,33 @@ pub async fn create(
     respond(
         async {
             let scim = authorize(&state, &headers, &org_id, USER_WRITE).await?;
-            let resource = prepare_create(&parse_body(&body)?, &USER_RESOURCE_TYPE)?;
-            let key = external_id_key(&scim).await?;
-            let desired = user_doc::desired(&resource, &key)?;
-            let hash = password_hash(&scim, &desired).await?;
-            let id = scim.state.writer.next_id();
-            let org = scim.org_id.clone();
-            let command = CreateUser {
-                org_id: org.clone(),
-                user_id: id.clone(),
-                decide: |current: &User, _at: Timestamp| {
-                    user_write::create(current, &desired, hash.clone(), true, &key, &org)
-                },
-            };
-            execute(&scim, &command).await?;
-            read_back(&scim, &id, &key, StatusCode::CREATED, &query).await
+            create_user(&scim, &body, &query).await
         }
         .await,
     )
+}
+
+/// POST /Users (also a Bulk operation).
+pub(super) async fn create_user(
+    scim: &Scim,
+    body: &Bytes,
+    query: &HashMap<String, String>,
+) -> Result<Response, ScimError> {
+    let resource = prepare_create(&parse_body(body)?, &USER_RESOURCE_TYPE)?;
+    let key = external_id_key(scim).await?;
+    let desired = user_doc::desired(&resource, &key)?;
+    let hash = password_hash(scim, &desired).await?;
+    let id = scim.state.writer.next_id();
+    let org = scim.org_id.clone();
+    let command = CreateUser {
+        org_id: org.clone(),
+        user_id: id.clone(),
+        decide: |current: &User, _at: Timestamp| {
+            user_write::create(current, &desired, hash.clone(), true, &key, &org)
+        },
+    };
+    execute(scim, &command).await?;
+    read_back(scim, &id, &key, StatusCode::CREATED, query).await
 }
 
 /// Applies a new resource state (from PUT or PATCH) to user `id`.
@@ -344,7 +353,7 @@ async fn update(
     read_back(scim, &view.id, key, StatusCode::OK, query).await
 }
 
-async fn replace_user(
+pub(super) async fn replace_user(
     scim: &Scim,
     headers: &HeaderMap,
     id: &str,
@@ -359,7 +368,7 @@ async fn replace_user(
     update(scim, &view, &resource, &key, query).await
 }
 
-async fn patch_user(
+pub(super) async fn patch_user(
     scim: &Scim,
     headers: &HeaderMap,
     id: &str,
@@ -417,65 +426,23 @@ pub async fn delete(
     respond(
         async {
             let scim = authorize(&state, &headers, &org_id, USER_DELETE).await?;
-            let view = find(&scim, &id).await?;
-            check_if_match(&headers, &user_doc::etag(&view))?;
-            let command = OnUser::new(&view.id, |current: &User, _at: Timestamp| {
-                user::remove(current)
-            });
-            execute(&scim, &command).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
+            delete_user(&scim, &headers, &id).await
         }
         .await,
     )
 }
 
-pub async fn me_get(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(org_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    respond(
-        async {
-            let scim = authorize_self(&state, &headers, &org_id).await?;
-            let id = scim.own_user_id().to_owned();
-            let key = external_id_key(&scim).await?;
-            read_back(&scim, &id, &key, StatusCode::OK, &query).await
-        }
-        .await,
-    )
-}
-
-pub async fn me_replace(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(org_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Response {
-    respond(
-        async {
-            let scim = authorize_self(&state, &headers, &org_id).await?;
-            let id = scim.own_user_id().to_owned();
-            replace_user(&scim, &headers, &id, &body, &query).await
-        }
-        .await,
-    )
-}
-
-pub async fn me_patch(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(org_id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    body: Bytes,
-) -> Response {
-    respond(
-        async {
-            let scim = authorize_self(&state, &headers, &org_id).await?;
-            let id = scim.own_user_id().to_owned();
-            patch_user(&scim, &headers, &id, &body, &query).await
-        }
-        .await,
-    )
+/// DELETE /Users/{id} (also a Bulk operation).
+pub(super) async fn delete_user(
+    scim: &Scim,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<Response, ScimError> {
+    let view = find(scim, id).await?;
+    check_if_match(headers, &user_doc::etag(&view))?;
+    let command = OnUser::new(&view.id, |current: &User, _at: Timestamp| {
+        user::remove(current)
+    });
+    execute(scim, &command).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

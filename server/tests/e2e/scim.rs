@@ -5,6 +5,7 @@
 // The test is the SCIM client.
 #![allow(clippy::disallowed_methods)]
 
+mod bulk;
 mod clients;
 mod groups;
 
