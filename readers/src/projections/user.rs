@@ -7,7 +7,7 @@ use castellan_core::{DomainError, Event};
 use serde_json::json;
 
 use super::{Projection, columns};
-use crate::queries::user::{USER_KEYS, USER_METADATA, USER_TOKENS, USER_VIEWS};
+use crate::queries::user::{USER_EXTERNAL_IDS, USER_KEYS, USER_METADATA, USER_TOKENS, USER_VIEWS};
 use crate::store::{Columns, RowOp, key};
 use crate::tables::USERNAMES;
 
@@ -36,9 +36,15 @@ fn username_ops(instance: &str, user_id: &str, org_id: &str, event: &UserEvent) 
     }
 }
 
+/// Metadata keys that hold a SCIM `externalId` (`urn:zitadel:scim:externalId`, or with a
+/// provisioning domain `urn:zitadel:scim:{domain}:externalId`).
+fn is_external_id_key(key: &str) -> bool {
+    key.starts_with("urn:zitadel:scim:") && key.ends_with("externalId")
+}
+
 impl Projection for UserProjection {
     fn name(&self) -> &'static str {
-        "users_v2"
+        "users_v3"
     }
 
     fn project(&self, event: &Event) -> Result<Vec<RowOp>, DomainError> {
@@ -228,6 +234,30 @@ impl Projection for UserProjection {
                     table: USER_METADATA,
                     partition: user_part.clone(),
                 },
+            ],
+            UserEvent::MetadataSet {
+                key: meta_key,
+                value,
+            } if is_external_id_key(&meta_key) => vec![
+                // SCIM's externalId, indexed by value (stale rows after a change are dropped by
+                // the query, which checks the user's current value).
+                RowOp::Upsert {
+                    table: USER_EXTERNAL_IDS,
+                    partition: key(&[instance, &meta_key, &value]),
+                    clustering: user_id.to_owned(),
+                    columns: columns(&[("user_id", json!(user_id))]),
+                },
+                RowOp::Upsert {
+                    table: USER_METADATA,
+                    partition: user_part,
+                    clustering: meta_key.clone(),
+                    columns: columns(&[
+                        ("key", json!(meta_key)),
+                        ("value", json!(value)),
+                        ("changed", json!(at)),
+                    ]),
+                },
+                user_row(&[]),
             ],
             UserEvent::MetadataSet {
                 key: meta_key,

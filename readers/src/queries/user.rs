@@ -16,6 +16,9 @@ use crate::tables::ORGS;
 pub const USER_VIEWS: &str = "user_views";
 /// partition: (instance id, user id) · clustering: metadata key.
 pub const USER_METADATA: &str = "user_metadata";
+/// partition: (instance id, metadata key, base64 value) · clustering: user id. SCIM external ids
+/// (metadata `urn:zitadel:scim:…externalId`); may hold stale rows, which lookups drop.
+pub const USER_EXTERNAL_IDS: &str = "user_external_ids";
 /// partition: instance id · clustering: (user id, key id). Machine users' JWT-profile keys.
 pub const USER_KEYS: &str = "user_keys";
 /// partition: instance id · clustering: (user id, token id). Every token of the instance, so
@@ -360,6 +363,33 @@ pub async fn scan_users(
             None => return Ok(()),
         }
     }
+}
+
+/// The users whose metadata `metadata_key` is `value` (as stored: base64), now.
+pub async fn users_by_metadata_value(
+    store: &dyn ReadStore,
+    instance_id: &str,
+    metadata_key: &str,
+    value: &str,
+) -> Result<Vec<UserView>, ReadError> {
+    let mut found = Vec::new();
+    for row in store
+        .scan(USER_EXTERNAL_IDS, &key(&[instance_id, metadata_key, value]))
+        .await?
+    {
+        let current = store
+            .get(
+                USER_METADATA,
+                &key(&[instance_id, &row.clustering]),
+                metadata_key,
+            )
+            .await?
+            .is_some_and(|m| text(&m.columns, "value") == value);
+        if current && let Some(user) = get_user(store, instance_id, &row.clustering).await? {
+            found.push(user);
+        }
+    }
+    Ok(found)
 }
 
 #[derive(Clone, Debug, PartialEq)]

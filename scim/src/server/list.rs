@@ -1,13 +1,16 @@
 //! Listing and searching Users (RFC 7644 §3.4.2, §3.4.3): `filter`, `sortBy`/`sortOrder`,
 //! `startIndex`/`count` and `attributes`/`excludedAttributes`, from a GET's query or a
-//! `.search` body. `userName eq`, `id eq` and `externalId eq` are answered from indexes; other
+//! `.search` body. `userName eq`, `id eq` and `externalId eq` are answered from indexes (the
+//! whole filter is still checked on each candidate); other
 //! filters walk the org's users page by page and keep, unsorted, only the requested window.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use castellan_readers::queries::login::by_username;
-use castellan_readers::queries::user::{UserKindView, UserView, get_user, scan_users};
+use castellan_readers::queries::user::{
+    UserKindView, UserView, get_user, scan_users, users_by_metadata_value,
+};
 use serde_json::Value;
 
 use super::context::{MAX_FILTER_CHARS, MAX_RESULTS, Scim};
@@ -109,7 +112,11 @@ fn in_org(scim: &Scim, user: &UserView) -> bool {
 }
 
 /// The users an indexed lookup names (`None`: the filter needs a walk).
-async fn indexed(scim: &Scim, filter: &Filter) -> Result<Option<Vec<UserView>>, ScimError> {
+async fn indexed(
+    scim: &Scim,
+    filter: &Filter,
+    external_id_key: &str,
+) -> Result<Option<Vec<UserView>>, ScimError> {
     let Some(lookup) = indexed_lookup(filter, &USER_RESOURCE_TYPE) else {
         return Ok(None);
     };
@@ -124,7 +131,14 @@ async fn indexed(scim: &Scim, filter: &Filter) -> Result<Option<Vec<UserView>>, 
             .map_err(read)?
             .into_iter()
             .collect(),
-        IndexedAttribute::ExternalId | IndexedAttribute::DisplayName => return Ok(None),
+        IndexedAttribute::ExternalId => {
+            use base64::Engine as _;
+            let stored = base64::engine::general_purpose::STANDARD.encode(lookup.value);
+            users_by_metadata_value(store, scim.instance_id(), external_id_key, &stored)
+                .await
+                .map_err(read)?
+        }
+        IndexedAttribute::DisplayName => return Ok(None),
     };
     Ok(Some(
         found.into_iter().filter(|u| in_org(scim, u)).collect(),
@@ -160,7 +174,7 @@ pub async fn run(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
     let key = external_id_key(scim).await?;
     // Candidates: from an index, or every user of the org.
     let candidates = match &filter {
-        Some(filter) => indexed(scim, filter).await?,
+        Some(filter) => indexed(scim, filter, &key).await?,
         None => None,
     };
     let candidates = match candidates {

@@ -210,6 +210,23 @@ async fn entras_provisioning_sequence() {
         (400, Some("invalidPath")),
         "{error}"
     );
+    // A changed externalId is found under the new value only (the index drops the old one).
+    let patch = json!({"schemas": [PATCH_OP], "Operations": [{"op": "Replace", "path": "externalId", "value": "a7c2"}]});
+    let (status, _, _) = scim(
+        &server,
+        Method::PATCH,
+        &format!("{users}/{id}"),
+        Some(patch),
+        &token,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, _, old) = scim(&server, Method::GET, &probe, None, &token, &[]).await;
+    assert_eq!(old["totalResults"], 0, "{old}");
+    let renamed = format!("{users}?filter=externalId%20eq%20%22a7c2%22");
+    let (_, _, new) = scim(&server, Method::GET, &renamed, None, &token, &[]).await;
+    assert_eq!(new["totalResults"], 1, "{new}");
     // Deletion.
     let (status, _, _) = scim(
         &server,
