@@ -15,14 +15,14 @@ fn required(name: &str) -> String {
 }
 
 /// Settings for one isolated distributed deployment: its own database, topic, keyspace, group.
-struct Deployment {
+pub(crate) struct Deployment {
     env: Vec<(String, String)>,
     topic: String,
     brokers: String,
 }
 
 impl Deployment {
-    async fn new() -> Deployment {
+    pub(crate) async fn new() -> Deployment {
         let url = required("CASTELLAN_TEST_POSTGRES_URL");
         let brokers = required("CASTELLAN_TEST_KAFKA_BROKERS");
         let nodes = required("CASTELLAN_TEST_CASSANDRA_NODES");
@@ -60,7 +60,7 @@ impl Deployment {
         }
     }
 
-    async fn start(&self, dir: &Path, roles: &str) -> Server {
+    pub(crate) async fn start(&self, dir: &Path, roles: &str) -> Server {
         let mut env: Vec<(&str, &str)> = self
             .env
             .iter()
@@ -72,7 +72,7 @@ impl Deployment {
 }
 
 /// Waits (bounded) until the admin's token has reached the read model.
-async fn wait_until_usable(api: &Server) {
+pub(crate) async fn wait_until_usable(api: &Server) {
     for _ in 0..300 {
         let (status, _) = api.connect("ListOrganizations", json!({})).await;
         if status == 200 {

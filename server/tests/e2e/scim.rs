@@ -7,6 +7,7 @@
 
 mod bulk;
 mod clients;
+mod distributed;
 mod groups;
 
 use reqwest::Method;
