@@ -100,24 +100,131 @@ pub async fn login(
             };
         }
     };
-    // The device login asks for no second factor yet: users who need one cannot use it.
-    if !matches!(
-        super::totp::second_factor(&state, &instance.id, &session.user_id, &session.org_id).await,
-        Ok(super::totp::SecondFactor::NotNeeded)
-    ) {
-        return retry(super::totp::DEVICE_UNSUPPORTED);
+    match super::totp::second_factor(&state, &instance.id, &session.user_id, &session.org_id).await
+    {
+        Ok(super::totp::SecondFactor::NotNeeded) => {}
+        Ok(super::totp::SecondFactor::Totp) => {
+            // The password is proven; the code page continues on this session.
+            return html(
+                StatusCode::OK,
+                page::device_totp_page(&look, &form.csrf, &code, None),
+                &[session_cookie(&session.session_id, &session.session_token)],
+            );
+        }
+        Ok(super::totp::SecondFactor::Missing) => return retry(look.texts.mfa_missing),
+        Err(error) => {
+            tracing::error!(%error, "second factor lookup failed");
+            return html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                page::error_page(&look, look.texts.login_failed),
+                &[],
+            );
+        }
     }
+    consent(
+        &look,
+        &form.csrf,
+        &code,
+        &device,
+        &session.session_id,
+        &session.session_token,
+    )
+}
+
+/// The consent page, with the (checked) session in its cookie.
+fn consent(
+    look: &super::look::Look,
+    csrf: &str,
+    code: &str,
+    device: &castellan_readers::queries::oidc::DeviceCodeView,
+    session_id: &str,
+    session_token: &str,
+) -> Response {
     html(
         StatusCode::OK,
         page::device_consent_page(
-            &look,
-            &form.csrf,
-            &code,
+            look,
+            csrf,
+            code,
             &device.client_id,
             &device.scopes.join(" "),
         ),
-        &[session_cookie(&session.session_id, &session.session_token)],
+        &[session_cookie(session_id, session_token)],
     )
+}
+
+#[derive(Deserialize)]
+pub struct DeviceTotpForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(rename = "userCode", default)]
+    user_code: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /device/totp`: the TOTP code of a user who needs one, on the password step's session.
+pub async fn totp(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<DeviceTotpForm>,
+) -> Response {
+    let (instance, look) = match super::prelude(&state, &headers, &form.csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let code = normalize_user_code(&form.user_code);
+    let device = device_by_user_code(state.store(), &instance.id, &code, state.clock.now())
+        .await
+        .ok()
+        .flatten();
+    let unknown = || {
+        html(
+            StatusCode::BAD_REQUEST,
+            page::error_page(&look, look.texts.device_unknown),
+            &[],
+        )
+    };
+    let (Some(device), Some((session_id, session_token))) =
+        (device, super::totp::login_session(&headers))
+    else {
+        return unknown();
+    };
+    let again = |status: StatusCode, message: &str| {
+        html(
+            status,
+            page::device_totp_page(&look, &form.csrf, &code, Some(message)),
+            &[],
+        )
+    };
+    match super::totp::check_code(
+        &state,
+        &instance.id,
+        &session_id,
+        &session_token,
+        &form.code,
+        address,
+    )
+    .await
+    {
+        Ok(Some((_, super::totp::Checked::Accepted(new_token)))) => {
+            consent(&look, &form.csrf, &code, &device, &session_id, &new_token)
+        }
+        Ok(Some((_, super::totp::Checked::Wrong))) => again(StatusCode::OK, look.texts.totp_wrong),
+        Ok(Some((_, super::totp::Checked::TooMany))) => {
+            again(StatusCode::TOO_MANY_REQUESTS, look.texts.too_many)
+        }
+        Ok(None) => unknown(),
+        Err(error) => {
+            tracing::error!(%error, "TOTP check failed");
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                page::error_page(&look, look.texts.login_failed),
+                &[],
+            )
+        }
+    }
 }
 
 #[derive(Deserialize)]

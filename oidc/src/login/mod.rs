@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/device", get(device::form).post(device::login))
         .route("/device/decide", axum::routing::post(device::decide))
+        .route("/device/totp", axum::routing::post(device::totp))
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -253,6 +253,28 @@ pub fn totp_page(look: &Look, auth_request: &str, csrf: &str, error: Option<&str
     )
 }
 
+/// The device login's second step: the TOTP code, after the password.
+pub fn device_totp_page(look: &Look, csrf: &str, user_code: &str, error: Option<&str>) -> String {
+    let t = look.texts;
+    layout(
+        look,
+        t.totp_title,
+        &format!(
+            "{error}<form method=\"post\" action=\"/device/totp\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"userCode\" value=\"{code}\">\
+             <label for=\"code\">{label}</label>\
+             <input id=\"code\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus>\
+             <button id=\"submit\" type=\"submit\">{button}</button></form>",
+            error = error_block(error),
+            csrf = escape(csrf),
+            code = escape(user_code),
+            label = escape(t.totp_code),
+            button = escape(t.totp_button),
+        ),
+    )
+}
+
 pub fn device_page(look: &Look, csrf: &str, user_code: &str, error: Option<&str>) -> String {
     let t = look.texts;
     layout(

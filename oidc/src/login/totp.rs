@@ -27,9 +27,6 @@ use serde::Deserialize;
 use super::{SESSION_COOKIE, cookie, finish, html, page};
 use crate::flow::run;
 
-pub const DEVICE_UNSUPPORTED: &str =
-    "This account signs in with a second factor, which the device login does not offer yet.";
-
 /// What a user needs after the password.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SecondFactor {
@@ -82,14 +79,14 @@ pub struct TotpForm {
 }
 
 /// The browser's login session: (session id, session token).
-fn login_session(headers: &HeaderMap) -> Option<(String, String)> {
+pub(super) fn login_session(headers: &HeaderMap) -> Option<(String, String)> {
     cookie(headers, SESSION_COOKIE)
         .as_deref()
         .and_then(|value| value.split_once(':'))
         .map(|(id, token)| (id.to_owned(), token.to_owned()))
 }
 
-enum Checked {
+pub(super) enum Checked {
     /// The code was accepted: the session's new token.
     Accepted(String),
     Wrong,
@@ -97,7 +94,7 @@ enum Checked {
 }
 
 /// Checks the code on the browser's session; `None` when there is no usable session.
-async fn check_code(
+pub(super) async fn check_code(
     state: &AppState,
     instance_id: &str,
     session_id: &str,

@@ -371,3 +371,136 @@ async fn the_hosted_login_asks_for_the_code_after_the_password() {
     assert!(page.contains("second factor"), "{page}");
     assert!(!page.contains("id=\"code\""), "{page}");
 }
+
+#[tokio::test]
+async fn the_device_login_asks_for_the_code_after_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let (shop_client, _) = setup(&server).await;
+    let app = register(&server, "ada").await;
+    let created = ok(
+        &server,
+        "zitadel.application.v2.ApplicationService",
+        "CreateApplication",
+        json!({"projectId": "shop", "name": "TV", "oidcConfiguration": {
+            "redirectUris": ["https://tv.test/cb"], "responseTypes": ["OIDC_RESPONSE_TYPE_CODE"],
+            "grantTypes": ["OIDC_GRANT_TYPE_AUTHORIZATION_CODE", "OIDC_GRANT_TYPE_DEVICE_CODE"], "applicationType": "OIDC_APP_TYPE_NATIVE",
+            "authMethodType": "OIDC_AUTH_METHOD_TYPE_NONE"}}),
+    )
+    .await;
+    let client_id = created["oidcConfiguration"]["clientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, started) = server
+        .oauth_post(
+            "/oauth/v2/device_authorization",
+            None,
+            &[("client_id", client_id.as_str()), ("scope", "openid")],
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    let user_code = started["user_code"].as_str().unwrap().to_owned();
+    let device_code = started["device_code"].as_str().unwrap().to_owned();
+    let mut browser = Browser::new(&server);
+    let page = browser.get("/device").await.text().await.unwrap();
+    let csrf = hidden(&page, "csrf");
+    let page = browser
+        .post(
+            "/device",
+            &[
+                ("csrf", &csrf),
+                ("userCode", &user_code),
+                ("loginName", "ada"),
+                ("password", "Secret-Passw0rd!"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    // The password alone does not reach the consent page.
+    assert!(page.contains("action=\"/device/totp\""), "{page}");
+    assert!(!page.contains("id=\"approve\""), "{page}");
+    let submit = |code: String| {
+        let (csrf, user_code) = (csrf.clone(), user_code.clone());
+        (csrf, user_code, code)
+    };
+    let (c, u, wrong) = submit(app.wrong_code());
+    let page = browser
+        .post(
+            "/device/totp",
+            &[("csrf", &c), ("userCode", &u), ("code", &wrong)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("The code is wrong."), "{page}");
+    // The decision needs the code step: approving with the password-only session is refused.
+    let early = browser
+        .post(
+            "/device/decide",
+            &[
+                ("csrf", &csrf),
+                ("userCode", &user_code),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status(), 400);
+    // Nor does single sign-on accept that session for an auth request.
+    let sso = browser.get(&authorize_url(&shop_client)).await;
+    assert!(
+        location(&sso).starts_with("/ui/login/login"),
+        "{:?}",
+        location(&sso)
+    );
+    let (c, u, code) = submit(app.code());
+    let page = browser
+        .post(
+            "/device/totp",
+            &[("csrf", &c), ("userCode", &u), ("code", &code)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"approve\""), "{page}");
+    let done = browser
+        .post(
+            "/device/decide",
+            &[
+                ("csrf", &csrf),
+                ("userCode", &user_code),
+                ("decision", "approve"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("Device connected"), "{done}");
+    let (status, tokens) = server
+        .oauth_post(
+            "/oauth/v2/token",
+            None,
+            &[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", device_code.as_str()),
+                ("client_id", client_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    let claims = castellan_jose::peek(tokens["id_token"].as_str().unwrap())
+        .unwrap()
+        .claims;
+    let amr: Vec<&str> = claims["amr"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(amr.contains(&"otp") && amr.contains(&"mfa"), "{claims}");
+}

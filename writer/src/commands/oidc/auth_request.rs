@@ -56,6 +56,14 @@ pub async fn authenticate_session(
             "The session's user is not active",
         ));
     }
+    // A user with a second factor is only authenticated by a session that checked it (so a
+    // password-only session, e.g. the hosted login's between its two steps, finishes nothing).
+    if user.otp.as_ref().is_some_and(|otp| otp.verified) && session.totp_checked_at.is_none() {
+        return Err(DomainError::precondition(
+            "OIDC-0103",
+            "The session has not checked the user's second factor",
+        ));
+    }
     Ok(Authentication {
         session_id: session_id.to_owned(),
         user_id,
