@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authorization;
 pub mod bound_token;
 pub mod error;
+pub mod events;
 pub mod feature;
 pub mod group;
 pub mod instance;

@@ -17,6 +17,7 @@ mod e2e {
     mod domains;
     mod embedded;
     mod errors;
+    mod events;
     mod groups;
     mod lifecycle;
     mod node_rp;

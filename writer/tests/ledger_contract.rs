@@ -55,6 +55,7 @@ macro_rules! ledger_contract_suite {
             unique::duplicate_claim_in_one_batch_fails,
             filters::read_applies_every_filter_in_position_order,
             filters::read_pages_with_after_and_limit,
+            filters::read_filters_audit_fields_and_descends,
             concurrency::racing_appends_have_one_winner_per_version,
             concurrency::retrying_appends_all_land,
             concurrency::tail_is_gap_free_under_concurrent_appends,

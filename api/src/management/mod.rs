@@ -147,7 +147,32 @@ fn admin_rpcs() -> Vec<Rpc> {
     let reads = read_rpcs()
         .into_iter()
         .filter_map(|(admin, rpc)| admin.then_some(rpc));
-    reads.chain(admin_writes()).collect()
+    reads.chain(admin_writes()).chain(event_rpcs()).collect()
+}
+
+/// The Event API (`crate::events`).
+fn event_rpcs() -> Vec<Rpc> {
+    let events = Access::Instance(castellan_core::permission::EVENTS_READ);
+    vec![
+        rpc(
+            "ListEvents",
+            rest("POST", "/admin/v1/events/_search"),
+            events,
+            crate::events::list_events,
+        ),
+        rpc(
+            "ListEventTypes",
+            rest("POST", "/admin/v1/events/types/_search"),
+            events,
+            crate::events::list_event_types,
+        ),
+        rpc(
+            "ListAggregateTypes",
+            rest("POST", "/admin/v1/aggregates/types/_search"),
+            events,
+            crate::events::list_aggregate_types,
+        ),
+    ]
 }
 
 fn admin_writes() -> Vec<Rpc> {

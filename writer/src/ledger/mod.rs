@@ -94,6 +94,18 @@ pub struct EventFilter {
     pub event_types: Vec<String>,
     /// At most this many events (0 means the implementation's default of 1000).
     pub limit: usize,
+    /// Only events whose command was issued by this user (the editor).
+    pub creator: Option<String>,
+    /// Only events of aggregates owned by this org (or instance).
+    pub resource_owner: Option<String>,
+    /// Only events committed at or after this time.
+    pub created_from: Option<castellan_core::clock::Timestamp>,
+    /// Only events committed at or before this time.
+    pub created_until: Option<castellan_core::clock::Timestamp>,
+    /// Only events with an aggregate sequence above this (meaningful with `aggregate_id`).
+    pub sequence_after: Option<i64>,
+    /// Newest first (the `limit` newest events in the range), instead of oldest first.
+    pub descending: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

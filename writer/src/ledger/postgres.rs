@@ -275,7 +275,31 @@ impl Ledger for PostgresLedger {
                 .push_bind(filter.event_types.clone())
                 .push(")");
         }
-        query.push(" ORDER BY position LIMIT ").push_bind(limit);
+        if let Some(creator) = &filter.creator {
+            query.push(" AND creator = ").push_bind(creator.clone());
+        }
+        if let Some(owner) = &filter.resource_owner {
+            query
+                .push(" AND resource_owner = ")
+                .push_bind(owner.clone());
+        }
+        if let Some(from) = filter.created_from {
+            query
+                .push(" AND created_at >= ")
+                .push_bind(from.as_micros());
+        }
+        if let Some(until) = filter.created_until {
+            query
+                .push(" AND created_at <= ")
+                .push_bind(until.as_micros());
+        }
+        if let Some(sequence) = filter.sequence_after {
+            query.push(" AND sequence > ").push_bind(sequence);
+        }
+        let order = if filter.descending { "DESC" } else { "ASC" };
+        query
+            .push(format!(" ORDER BY position {order} LIMIT "))
+            .push_bind(limit);
         let rows = query
             .build()
             .fetch_all(&self.pool)

@@ -300,3 +300,113 @@ pub async fn read_pages_with_after_and_limit<L: TestLedger>(ledger: Arc<L>) {
         all
     );
 }
+
+/// The audit filters of the event API: editor, resource owner, commit time, aggregate sequence,
+/// and newest-first order.
+pub async fn read_filters_audit_fields_and_descends<L: TestLedger>(ledger: Arc<L>) {
+    use castellan_core::clock::Timestamp;
+    let event = |n: i64| new_event("user.changed", json!({ "n": n }));
+    let stamp = |micros: i64, creator: &str, owner: &str, append: AggregateAppend| {
+        let mut append = append;
+        append.creator = creator.into();
+        append.resource_owner = owner.into();
+        let mut one = batch(vec![append]);
+        one.created_at = Timestamp(micros);
+        one
+    };
+    let batches = vec![
+        stamp(
+            1_000,
+            "alice",
+            "org-a",
+            aggregate("user", "a1", 0, vec![event(1), event(2)]),
+        ),
+        stamp(
+            2_000,
+            "bob",
+            "org-a",
+            aggregate("user", "a1", 2, vec![event(3)]),
+        ),
+        stamp(
+            3_000,
+            "alice",
+            "org-b",
+            aggregate("user", "b1", 0, vec![event(4)]),
+        ),
+        stamp(
+            4_000,
+            "carol",
+            "org-b",
+            aggregate("user", "b1", 1, vec![event(5)]),
+        ),
+    ];
+    let mut last = Position::START;
+    for one in batches {
+        last = ledger.append(one).await.unwrap().position();
+    }
+    read_all_through(&*ledger, last).await;
+    let numbers = |events: Vec<Event>| -> Vec<i64> {
+        events
+            .iter()
+            .map(|e| e.payload["n"].as_i64().unwrap())
+            .collect()
+    };
+    let read = |filter: EventFilter| {
+        let ledger = ledger.clone();
+        async move { numbers(ledger.read(&filter).await.unwrap()) }
+    };
+    let cases: Vec<(EventFilter, Vec<i64>)> = vec![
+        (
+            EventFilter {
+                creator: Some("alice".into()),
+                ..EventFilter::default()
+            },
+            vec![1, 2, 4],
+        ),
+        (
+            EventFilter {
+                resource_owner: Some("org-b".into()),
+                ..EventFilter::default()
+            },
+            vec![4, 5],
+        ),
+        (
+            EventFilter {
+                created_from: Some(Timestamp(2_000)),
+                created_until: Some(Timestamp(3_000)),
+                ..EventFilter::default()
+            },
+            vec![3, 4],
+        ),
+        (
+            EventFilter {
+                aggregate_id: Some("a1".into()),
+                sequence_after: Some(1),
+                ..EventFilter::default()
+            },
+            vec![2, 3],
+        ),
+        (
+            EventFilter {
+                descending: true,
+                limit: 3,
+                ..EventFilter::default()
+            },
+            vec![5, 4, 3],
+        ),
+        (
+            EventFilter {
+                descending: true,
+                until: Some(last),
+                creator: Some("alice".into()),
+                limit: 2,
+                ..EventFilter::default()
+            },
+            vec![4, 2],
+        ),
+    ];
+    for (filter, expected) in cases {
+        let described = format!("{filter:?}");
+        assert_eq!(read(filter).await, expected, "{described}");
+    }
+}
