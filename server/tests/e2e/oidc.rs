@@ -18,6 +18,7 @@ mod claims;
 mod flows;
 mod implicit;
 mod login;
+mod logout;
 mod mail;
 mod rp;
 
