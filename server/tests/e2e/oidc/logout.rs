@@ -1,5 +1,6 @@
-//! Durable back-channel logout: a logout the client could not take reaches it later, also across
-//! a restart of Castellan, and one past the attempt bound is recorded as failed.
+//! Logout beyond the logout endpoint: the Session API's DeleteSession ends the session's grants
+//! and logs their clients out by back channel, and a back-channel logout the client could not
+//! take reaches it later, also across a restart of Castellan.
 // The test plays the RP: its own HTTP client and the real clock.
 #![allow(clippy::disallowed_methods)]
 
@@ -129,6 +130,49 @@ async fn logout_events(dir: &std::path::Path, event_type: &str) -> Vec<Value> {
 }
 
 const ALLOW_LOCAL: (&str, &str) = ("CASTELLAN_OUTBOUND_ALLOWEDNETWORKS", "127.0.0.0/8");
+
+#[tokio::test]
+async fn delete_session_ends_its_grants_and_logs_the_client_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[ALLOW_LOCAL]).await;
+    super::setup(&server).await;
+    let port = free_port();
+    let received = receiver(port).await;
+    let (client_id, secret) = app(&server, port).await;
+    let client = (client_id.as_str(), secret.as_str());
+    let mut browser = Browser::new(&server);
+    let (tokens, sid) = sign_in(&server, &mut browser, client).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    assert_eq!(introspect(&server, client, access).await["active"], true);
+
+    let (status, body) = server
+        .raw(
+            reqwest::Method::POST,
+            "/zitadel.session.v2.SessionService/DeleteSession",
+            &json!({"sessionId": sid}).to_string(),
+            Some("application/json"),
+            Some(&server.token),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    assert_eq!(introspect(&server, client, access).await["active"], false);
+    assert_eq!(introspect(&server, client, refresh).await["active"], false);
+    let (status, refused) = token(
+        &server,
+        client,
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"], "invalid_grant");
+    let logout = logout_token(&received, Duration::from_secs(10)).await;
+    assert_eq!(logout["sid"], sid.as_str());
+    assert_eq!(logout["sub"], "ada");
+    assert_eq!(logout["aud"], client_id.as_str());
+    assert_eq!(logout["iss"], format!("http://localhost:{}", server.port));
+}
 
 #[tokio::test]
 async fn a_logout_the_client_missed_reaches_it_after_a_restart() {
