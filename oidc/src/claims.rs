@@ -3,6 +3,7 @@
 
 use castellan_api::state::AppState;
 use castellan_core::DomainError;
+use castellan_readers::queries::group::{GroupView, groups_of_user};
 use castellan_readers::queries::org::get_org;
 use castellan_readers::queries::user::{UserKindView, get_user, list_metadata};
 use castellan_readers::queries::{MAX_LIMIT, Paging};
@@ -13,6 +14,8 @@ use castellan_api::error::read_error;
 pub const SCOPE_RESOURCE_OWNER: &str = "urn:zitadel:iam:user:resourceowner";
 pub const SCOPE_METADATA: &str = "urn:zitadel:iam:user:metadata";
 pub const SCOPE_AUDIENCE_PREFIX: &str = "urn:zitadel:iam:org:project:id:";
+/// ZITADEL's reserved scope for the user's groups; the claim has the same name.
+pub const SCOPE_GROUPS: &str = "groups";
 
 /// The user's claims for these scopes; `None` when the user no longer exists.
 pub async fn user_claims(
@@ -103,7 +106,26 @@ pub async fn user_claims(
             claims.insert(SCOPE_METADATA.into(), Value::Object(map));
         }
     }
+    if has(SCOPE_GROUPS) {
+        let groups = groups_of_user(store, instance_id, &user.id)
+            .await
+            .map_err(read_error)?;
+        if !groups.is_empty() {
+            claims.insert(SCOPE_GROUPS.into(), groups_claim(&groups));
+        }
+    }
     Ok(Some(claims))
+}
+
+/// The `groups` claim as ZITADEL encodes it (RFC 9068 with SCIM's group values, RFC 7643
+/// §4.1.2): `[{"value": "<group id>", "display": "<group name>"}]`.
+fn groups_claim(groups: &[GroupView]) -> Value {
+    Value::Array(
+        groups
+            .iter()
+            .map(|group| json!({"value": group.id, "display": group.name}))
+            .collect(),
+    )
 }
 
 /// The audience of a grant: the client's project and the client itself, plus every project
@@ -254,6 +276,23 @@ pub async fn requested_role_claims(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_are_values_with_display_names() {
+        let group = |id: &str, name: &str| GroupView {
+            id: id.into(),
+            org_id: "o".into(),
+            name: name.into(),
+            description: String::new(),
+            created: castellan_core::clock::Timestamp(0),
+            changed: castellan_core::clock::Timestamp(0),
+            sequence: 1,
+        };
+        assert_eq!(
+            groups_claim(&[group("g1", "Admins"), group("g2", "Staff")]),
+            json!([{"value": "g1", "display": "Admins"}, {"value": "g2", "display": "Staff"}])
+        );
+    }
 
     #[test]
     fn audience_adds_requested_projects_and_the_api() {

@@ -36,6 +36,9 @@ pub struct Config {
     /// Requests per minute on the login and token endpoints (`CASTELLAN_RATELIMIT_*`; 0: off).
     #[serde(skip)]
     pub rate_limits: castellan_api::limits::LimitSettings,
+    /// Back-channel logout retries (`CASTELLAN_BACKCHANNEL_*`).
+    #[serde(skip)]
+    pub backchannel: crate::backchannel_config::BackchannelSettings,
 }
 
 /// Argon2id cost of new password hashes (ZITADEL's `PasswordHasher`).
@@ -215,6 +218,7 @@ impl Default for Config {
             password_hasher: PasswordHasherConfig::default(),
             master_key: None,
             rate_limits: castellan_api::limits::LimitSettings::default(),
+            backchannel: Default::default(),
         }
     }
 }
@@ -418,13 +422,15 @@ impl Config {
             "SCHEMAREGISTRY_URL" => self.schema_registry.url = value,
             _ if key.starts_with("OUTBOUND_")
                 || key.starts_with("DOMAINVERIFICATION_")
-                || key.starts_with("SMTP_") =>
+                || key.starts_with("SMTP_")
+                || key.starts_with("BACKCHANNEL_") =>
             {
                 let set = self
                     .outbound
                     .set_env(key, &value)
                     .or_else(|| self.domain_verification.set_env(key, &value))
-                    .or_else(|| self.smtp.set_env(key, &value));
+                    .or_else(|| self.smtp.set_env(key, &value))
+                    .or_else(|| self.backchannel.set_env(key, &value));
                 match set {
                     Some(result) => result.map_err(invalid)?,
                     None => return Err(ConfigError::UnknownEnv(name.to_owned())),

@@ -2,6 +2,7 @@
 //! HTTP server. Every role runs in one process (the embedded default); splitting roles across
 //! processes arrives with issue #3.
 
+pub mod backchannel_config;
 pub mod bootstrap;
 pub mod config;
 pub mod distributed;
@@ -108,10 +109,16 @@ async fn start_distributed(
             source,
         })?;
     let parts = distributed::connect(&config).await?;
-    let workers = distributed::spawn_workers(&config, &parts, &shutdown).await?;
+    let mut workers = distributed::spawn_workers(&config, &parts, &shutdown).await?;
     let app = if config.has_role("api") {
         let (app, writer) = distributed::app_state(&config, &parts)?;
         bootstrap::ensure_first_instance(&writer, &config).await?;
+        // Every API process runs the back-channel logout worker; the ledger elects one to deliver.
+        workers.push(castellan_oidc::backchannel::worker::spawn(
+            app.clone(),
+            config.backchannel.worker(),
+            shutdown.clone(),
+        ));
         Some(app)
     } else {
         None
@@ -179,6 +186,11 @@ async fn start_embedded(
         master_key: crate::master_key::load(&config)?,
         limits: castellan_api::limits::Limits::new(config.rate_limits),
     };
+    let logout_task = castellan_oidc::backchannel::worker::spawn(
+        app.clone(),
+        config.backchannel.worker(),
+        shutdown.clone(),
+    );
     let router = http::router(Some(app), None, ready.clone(), metrics);
     ready.store(true, Ordering::Release);
     tracing::info!(port = config.port, domain = %config.external_domain, "castellan is ready");
@@ -193,6 +205,7 @@ async fn start_embedded(
     .map_err(ServerError::Serve)?;
     ready.store(false, Ordering::Release);
     let _ = projector_task.await;
+    let _ = logout_task.await;
     if let Some(task) = notifier_task {
         let _ = task.await;
     }

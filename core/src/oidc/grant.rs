@@ -74,6 +74,17 @@ pub enum GrantEvent {
     /// "code_replayed", "logout", "session_terminated".
     #[serde(rename = "oidc_session.terminated")]
     Terminated { reason: String },
+    /// The grant ended with its login session: its client registered a back-channel logout URI,
+    /// and a logout token (OIDC Back-Channel Logout 1.0) is to be delivered there. Appended with
+    /// `terminated`, for one grant per client and session; the delivery worker reads it.
+    #[serde(rename = "oidc_session.backchannel_logout.requested")]
+    LogoutRequested { uri: String, issuer: String },
+    /// The client accepted the logout token (after `attempts` tries).
+    #[serde(rename = "oidc_session.backchannel_logout.delivered")]
+    LogoutDelivered { attempts: u32 },
+    /// The delivery gave up after `attempts` tries; `error` is the last failure.
+    #[serde(rename = "oidc_session.backchannel_logout.failed")]
+    LogoutFailed { attempts: u32, error: String },
 }
 
 impl EventPayload for GrantEvent {
@@ -97,6 +108,31 @@ pub struct Grant {
     pub refresh_token: Option<(String, Timestamp)>,
     pub refresh_expiration: Option<Timestamp>,
     pub used_refresh_tokens: BTreeSet<String>,
+    /// The back-channel logout of this grant, once requested.
+    pub logout: Option<LogoutDelivery>,
+}
+
+/// Where a logout token goes and whether that is settled.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogoutDelivery {
+    pub uri: String,
+    pub issuer: String,
+    /// Delivered or given up.
+    pub settled: bool,
+}
+
+/// Where to deliver a logout token for a grant that ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogoutTarget {
+    pub uri: String,
+    pub issuer: String,
+}
+
+/// How a delivery attempt series ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogoutOutcome {
+    Delivered { attempts: u32 },
+    Failed { attempts: u32, error: String },
 }
 
 impl Aggregate for Grant {
@@ -141,6 +177,18 @@ impl Aggregate for Grant {
             GrantEvent::Terminated { .. } => {
                 self.terminated = true;
                 self.refresh_token = None;
+            }
+            GrantEvent::LogoutRequested { uri, issuer } => {
+                self.logout = Some(LogoutDelivery {
+                    uri: uri.clone(),
+                    issuer: issuer.clone(),
+                    settled: false,
+                });
+            }
+            GrantEvent::LogoutDelivered { .. } | GrantEvent::LogoutFailed { .. } => {
+                if let Some(logout) = &mut self.logout {
+                    logout.settled = true;
+                }
             }
         }
     }
@@ -206,6 +254,34 @@ pub fn terminate(state: &Grant, reason: &str) -> Decision<GrantEvent> {
     }
     Decision::of(GrantEvent::Terminated {
         reason: reason.to_owned(),
+    })
+}
+
+/// Ends the grant and, when `logout` is given and the grant came from a login session, asks for
+/// a back-channel logout; a no-op decision when the grant has already ended.
+pub fn end(state: &Grant, reason: &str, logout: Option<LogoutTarget>) -> Decision<GrantEvent> {
+    let mut decision = terminate(state, reason);
+    if decision.events.is_empty() || state.grant.session_id.is_none() || state.logout.is_some() {
+        return decision;
+    }
+    if let Some(target) = logout {
+        decision.events.push(GrantEvent::LogoutRequested {
+            uri: target.uri,
+            issuer: target.issuer,
+        });
+    }
+    decision
+}
+
+/// Records how the back-channel logout ended; nothing when none is pending (already settled by
+/// another worker, or never requested).
+pub fn settle_logout(state: &Grant, outcome: LogoutOutcome) -> Decision<GrantEvent> {
+    if state.logout.as_ref().is_none_or(|logout| logout.settled) {
+        return Decision::default();
+    }
+    Decision::of(match outcome {
+        LogoutOutcome::Delivered { attempts } => GrantEvent::LogoutDelivered { attempts },
+        LogoutOutcome::Failed { attempts, error } => GrantEvent::LogoutFailed { attempts, error },
     })
 }
 

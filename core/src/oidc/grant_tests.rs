@@ -91,3 +91,69 @@ fn access_tokens_are_revoked_once() {
     assert!(revoke_access_token(&grant, "t").events.is_empty());
     assert!(revoke_access_token(&grant, "unknown").events.is_empty());
 }
+
+fn target() -> LogoutTarget {
+    LogoutTarget {
+        uri: "https://rp.test/bcl".into(),
+        issuer: "https://id.test".into(),
+    }
+}
+
+#[test]
+fn ending_a_session_grant_requests_one_logout_that_settles_once() {
+    let mut grant = grant_with_refresh("one");
+    // Without a login session there is no one to log out.
+    let decision = end(&grant, "logout", Some(target()));
+    assert_eq!(decision.events.len(), 1);
+    grant.grant.session_id = Some("s".into());
+    assert!(
+        settle_logout(&grant, LogoutOutcome::Delivered { attempts: 1 })
+            .events
+            .is_empty()
+    );
+    let decision = end(&grant, "logout", Some(target()));
+    assert_eq!(
+        decision.events,
+        vec![
+            GrantEvent::Terminated {
+                reason: "logout".into()
+            },
+            GrantEvent::LogoutRequested {
+                uri: "https://rp.test/bcl".into(),
+                issuer: "https://id.test".into(),
+            }
+        ]
+    );
+    for event in &decision.events {
+        grant.apply(event, &meta(2));
+    }
+    assert!(end(&grant, "logout", Some(target())).events.is_empty());
+    let failed = LogoutOutcome::Failed {
+        attempts: 3,
+        error: "refused".into(),
+    };
+    let decision = settle_logout(&grant, failed.clone());
+    assert_eq!(
+        decision.events,
+        vec![GrantEvent::LogoutFailed {
+            attempts: 3,
+            error: "refused".into()
+        }]
+    );
+    for event in &decision.events {
+        grant.apply(event, &meta(3));
+    }
+    assert!(settle_logout(&grant, failed).events.is_empty());
+    assert!(
+        settle_logout(&grant, LogoutOutcome::Delivered { attempts: 4 })
+            .events
+            .is_empty()
+    );
+}
+
+#[test]
+fn ending_without_a_target_only_terminates() {
+    let mut grant = grant_with_refresh("one");
+    grant.grant.session_id = Some("s".into());
+    assert_eq!(end(&grant, "session_terminated", None).events.len(), 1);
+}

@@ -25,7 +25,7 @@ pub async fn configuration(
         "revocation_endpoint": format!("{iss}/oauth/v2/revoke"),
         "end_session_endpoint": format!("{iss}/oidc/v1/end_session"),
         "jwks_uri": format!("{iss}/oauth/v2/keys"),
-        "scopes_supported": ["openid", "profile", "email", "phone", "address", "offline_access"],
+        "scopes_supported": ["openid", "profile", "email", "phone", "address", "offline_access", "groups"],
         "response_types_supported": [
             "code",
             "id_token",
@@ -55,7 +55,7 @@ pub async fn configuration(
             "sub", "aud", "exp", "iat", "iss", "auth_time", "nonce", "acr", "amr", "c_hash", "at_hash",
             "act", "scopes", "client_id", "azp", "preferred_username", "name", "family_name",
             "given_name", "locale", "email", "email_verified", "phone_number",
-            "phone_number_verified"
+            "phone_number_verified", "groups"
         ],
         "code_challenge_methods_supported": ["S256"],
         "request_parameter_supported": false,

@@ -7,9 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use castellan_api::state::AppState;
-use castellan_readers::queries::oidc::grants_of_session;
 use castellan_readers::queries::project::app_by_client_id;
-use castellan_writer::commands::oidc::TerminateGrants;
 use castellan_writer::commands::session::TerminateSession;
 use castellan_writer::secrets::token_hash;
 use serde::Deserialize;
@@ -121,18 +119,19 @@ pub async fn logout(
             token_hash: Some(token_hash(&token)),
             require_token: true,
         };
-        if run(&state, &instance.id, "LOGIN", &terminate).await.is_ok()
-            && let Ok(grants) = grants_of_session(state.store(), &instance.id, &session_id).await
-            && !grants.is_empty()
-        {
-            let command = TerminateGrants {
-                grant_ids: grants.into_iter().map(|(id, _)| id).collect(),
-                reason: "logout".into(),
-            };
-            if let Ok(committed) = run(&state, &instance.id, "LOGIN", &command).await
-                && let Ok(issuer) = crate::endpoints::issuer(&state, &headers)
+        if run(&state, &instance.id, "LOGIN", &terminate).await.is_ok() {
+            let issuer = crate::endpoints::issuer(&state, &headers).ok();
+            if let Err(error) = crate::backchannel::end_session_grants(
+                &state,
+                &instance.id,
+                "LOGIN",
+                &session_id,
+                "logout",
+                issuer,
+            )
+            .await
             {
-                crate::backchannel::notify(&state, &instance.id, &issuer, &committed.output).await;
+                tracing::warn!(%error, "ending the grants of a logged-out session failed");
             }
         }
     }

@@ -158,6 +158,9 @@ fn project_grant(event: &Event) -> Result<Vec<RowOp>, DomainError> {
             vec![delete(ACCESS_TOKENS, key(&[instance, &token_id]), "")]
         }
         GrantEvent::Terminated { .. } => vec![delete(GRANTS, key(&[instance, id]), "")],
+        GrantEvent::LogoutRequested { .. }
+        | GrantEvent::LogoutDelivered { .. }
+        | GrantEvent::LogoutFailed { .. } => Vec::new(),
     })
 }
 

@@ -926,6 +926,15 @@ pub fn grant_samples() -> Vec<GrantEvent> {
         GrantEvent::Terminated {
             reason: "refresh_token_reused".into(),
         },
+        GrantEvent::LogoutRequested {
+            uri: "https://rp.example.com/backchannel".into(),
+            issuer: "https://id.example.com".into(),
+        },
+        GrantEvent::LogoutDelivered { attempts: 1 },
+        GrantEvent::LogoutFailed {
+            attempts: 12,
+            error: "connection refused".into(),
+        },
     ]
 }
 
@@ -937,6 +946,9 @@ pub fn grant_record(event: &GrantEvent) -> &'static str {
         GrantEvent::RefreshTokenAdded { .. } => "castellan.events.oidc_session.RefreshTokenAdded",
         GrantEvent::AccessTokenRevoked { .. } => "castellan.events.oidc_session.AccessTokenRevoked",
         GrantEvent::Terminated { .. } => "castellan.events.oidc_session.Terminated",
+        GrantEvent::LogoutRequested { .. } => "castellan.events.oidc_session.LogoutRequested",
+        GrantEvent::LogoutDelivered { .. } => "castellan.events.oidc_session.LogoutDelivered",
+        GrantEvent::LogoutFailed { .. } => "castellan.events.oidc_session.LogoutFailed",
     }
 }
 

@@ -14,9 +14,11 @@ use sha2::{Digest, Sha256};
 
 use crate::e2e::support::Server;
 
+mod claims;
 mod flows;
 mod implicit;
 mod login;
+mod logout;
 mod mail;
 mod rp;
 
@@ -110,7 +112,11 @@ pub(super) fn query_param(url: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-async fn token(server: &Server, client: (&str, &str), form: &[(&str, &str)]) -> (u16, Value) {
+pub(super) async fn token(
+    server: &Server,
+    client: (&str, &str),
+    form: &[(&str, &str)],
+) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(format!("{}/oauth/v2/token", server.base_url()))
         .header("Host", format!("localhost:{}", server.port))
@@ -123,7 +129,7 @@ async fn token(server: &Server, client: (&str, &str), form: &[(&str, &str)]) -> 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn introspect(server: &Server, client: (&str, &str), access_token: &str) -> Value {
+pub(super) async fn introspect(server: &Server, client: (&str, &str), access_token: &str) -> Value {
     reqwest::Client::new()
         .post(format!("{}/oauth/v2/introspect", server.base_url()))
         .header("Host", format!("localhost:{}", server.port))

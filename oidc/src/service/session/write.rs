@@ -230,6 +230,17 @@ pub async fn set_session(
     })
 }
 
+/// The issuer for logout tokens of grants whose auth request recorded none: the instance's
+/// domain (the Session API call does not show which host the RP used).
+fn instance_issuer(state: &AppState, domain: &str) -> String {
+    let scheme = if state.config.external_secure {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{domain}")
+}
+
 /// DeleteSession: with a token, the token must be the current one; without, the session must be
 /// the caller's own (created by it or of its user) or the caller must hold `session.delete` on
 /// the instance or on the org of the session's user.
@@ -254,6 +265,18 @@ pub async fn delete_session(
         require_token: token.is_some(),
     };
     let committed = execute(&state, &caller, &command).await?;
+    // The session's grants end with it, and their clients are logged out by back channel, as
+    // when the session ends through the logout endpoint.
+    let issuer = instance_issuer(&state, &caller.instance.domain);
+    crate::backchannel::end_session_grants(
+        &state,
+        &caller.instance.id,
+        &caller.principal.user_id,
+        &id,
+        "session_terminated",
+        Some(issuer),
+    )
+    .await?;
     Ok(DeleteSessionResponse {
         details: details(&committed, &id, &caller.instance.id),
     })

@@ -306,33 +306,3 @@ impl Command for TerminateGrant {
         Ok((plan, ()))
     }
 }
-
-/// Ends several grants in one append (a session's logout); returns the ones that were active.
-pub struct TerminateGrants {
-    pub grant_ids: Vec<String>,
-    pub reason: String,
-}
-
-#[async_trait]
-impl Command for TerminateGrants {
-    type Output = Vec<NewGrant>;
-
-    async fn plan(
-        &self,
-        writer: &Writer,
-        ctx: &CommandContext,
-    ) -> Result<(Plan, Vec<NewGrant>), DomainError> {
-        let mut plan = Plan::default();
-        let mut ended = Vec::new();
-        for grant_id in &self.grant_ids {
-            let loaded = writer.load::<Grant>(ctx, grant_id).await?;
-            let decision = grant::terminate(&loaded.state, &self.reason);
-            if !decision.events.is_empty() {
-                ended.push(loaded.state.grant.clone());
-            }
-            let owner = loaded.state.grant.org_id.clone();
-            plan.add(ctx, grant_id, loaded.version, &owner, decision)?;
-        }
-        Ok((plan, ended))
-    }
-}

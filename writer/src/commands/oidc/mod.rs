@@ -6,6 +6,7 @@
 mod auth_request;
 mod device;
 mod grant;
+mod logout;
 mod web_key;
 
 pub use auth_request::{
@@ -15,6 +16,7 @@ pub use auth_request::{
 pub use device::{AddDevice, DecideDevice};
 pub use grant::{
     AccessTokenSpec, IssueGrant, IssueOutcome, RefreshGrant, RefreshOutcome, RefreshTokenSpec,
-    RevokeAccessToken, TerminateGrant, TerminateGrants, Via,
+    RevokeAccessToken, TerminateGrant, Via,
 };
+pub use logout::{SettleLogout, TerminateGrants};
 pub use web_key::{ActivateWebKey, AddWebKey, RemoveWebKey};
