@@ -284,6 +284,7 @@ mod tests {
             org_id: "o".into(),
             name: name.into(),
             description: String::new(),
+            external_id: String::new(),
             created: castellan_core::clock::Timestamp(0),
             changed: castellan_core::clock::Timestamp(0),
             sequence: 1,
