@@ -85,6 +85,11 @@ struct Cli {
     #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..=1024))]
     create_concurrency: Option<u64>,
 
+    /// Seconds after which the scim scenario stops creating users (its lookups then run at the
+    /// size reached, which the report states) [default: no limit].
+    #[arg(long, global = true)]
+    create_budget: Option<f64>,
+
     /// Stores the scim scenario runs on: `embedded` (SQLite ledger and read store) and
     /// `cassandra` (the distributed mode, which needs --postgres-url, --kafka-brokers and
     /// --cassandra-nodes).
@@ -322,6 +327,10 @@ async fn run_scim(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::R
     let scim_config = scim::ScimConfig {
         users: cli.users,
         create_concurrency: cli.create_concurrency.map(|c| c as usize),
+        create_budget: cli
+            .create_budget
+            .filter(|secs| secs.is_finite() && *secs > 0.0)
+            .map(Duration::from_secs_f64),
     };
     let mut record = |outcome: Result<(api::ServerRun, String)>, what: &str| match outcome {
         Ok((run, note)) => {

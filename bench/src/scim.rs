@@ -40,6 +40,9 @@ pub struct ScimConfig {
     pub users: u64,
     /// Concurrency of the main creation run; measured with a probe when `None`.
     pub create_concurrency: Option<usize>,
+    /// Stop creating (no new requests) after this long; the lookups then run at the size
+    /// reached, which the report states.
+    pub create_budget: Option<Duration>,
 }
 
 /// The userName of user `n`: a work email, as Okta sends it.
@@ -53,7 +56,11 @@ fn user_name(tag: &str, n: u64) -> String {
 }
 
 fn names(n: u64) -> (&'static str, &'static str) {
-    let pick = |list: &[&'static str], by: u64| list[(by % list.len() as u64) as usize];
+    let pick = |list: &[&'static str], by: u64| {
+        list.get((by % list.len() as u64) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     (pick(&GIVEN, n), pick(&FAMILY, n / 8))
 }
 
@@ -70,9 +77,9 @@ fn user_body(tag: &str, n: u64) -> Value {
         "displayName": format!("{given} {family}"),
         "emails": [{"primary": true, "value": email, "type": "work"}],
         "locale": "en-US",
-        "title": TITLES[(n % 4) as usize],
+        "title": TITLES.get((n % 4) as usize),
         "active": true,
-        ENTERPRISE: {"employeeNumber": n.to_string(), "department": DEPARTMENTS[(n / 4 % 4) as usize]},
+        ENTERPRISE: {"employeeNumber": n.to_string(), "department": DEPARTMENTS.get((n / 4 % 4) as usize)},
     })
 }
 
@@ -98,6 +105,7 @@ async fn create(
     from: u64,
     count: u64,
     concurrency: usize,
+    deadline: Option<Instant>,
 ) -> Result<Batch> {
     let next = Arc::new(AtomicU64::new(from));
     let end = from + count;
@@ -110,6 +118,9 @@ async fn create(
         handles.push(tokio::spawn(async move {
             let (mut samples, mut errors, mut first_error) = (Vec::new(), 0_u64, None);
             loop {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    break;
+                }
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 if n >= end {
                     break;
@@ -266,7 +277,7 @@ async fn load(
     config: &ScimConfig,
     duration: Duration,
     backend: &str,
-) -> Result<Vec<ApiResult>> {
+) -> Result<(Vec<ApiResult>, usize)> {
     let org = default_org(server).await?;
     let tag = format!("b{:08x}", rand::random::<u32>());
     let mut results = Vec::new();
@@ -277,8 +288,9 @@ async fn load(
     };
     let mut created: Vec<u64> = Vec::with_capacity(config.users as usize);
     let mut next = 0_u64;
+    let deadline = config.create_budget.map(|budget| Instant::now() + budget);
     // Not measured: opens connections, touches every code path once.
-    let warm = create(server, &org, &tag, next, 100.min(config.users), 4).await?;
+    let warm = create(server, &org, &tag, next, 100.min(config.users), 4, deadline).await?;
     if warm.samples.is_empty() {
         return Err(format!("warm-up creates all failed: {:?}", warm.first_error).into());
     }
@@ -291,7 +303,7 @@ async fn load(
             let mut best = (0.0_f64, PROBE_CONCURRENCIES[0]);
             for concurrency in PROBE_CONCURRENCIES {
                 let count = probe.min(config.users.saturating_sub(next));
-                let batch = create(server, &org, &tag, next, count, concurrency).await?;
+                let batch = create(server, &org, &tag, next, count, concurrency, deadline).await?;
                 let per_sec = batch.samples.len() as f64 / batch.elapsed.as_secs_f64().max(1e-9);
                 if per_sec > best.0 {
                     best = (per_sec, concurrency);
@@ -311,26 +323,32 @@ async fn load(
     let remaining = config.users.saturating_sub(next);
     println!("  {backend}: creating {remaining} users at concurrency {concurrency}");
     let started = Instant::now();
-    let batch = create(server, &org, &tag, next, remaining, concurrency).await?;
+    let batch = create(server, &org, &tag, next, remaining, concurrency, deadline).await?;
     created.extend(batch.samples.iter().map(|s| s.n));
-    let note = format!(
+    let attempted = batch.samples.len() as u64 + batch.errors;
+    let mut note = format!(
         "users {}–{}: the main run, at the concurrency the probe chose (or --create-concurrency)",
         next + 1,
-        next + remaining
+        next + attempted
     );
+    if attempted < remaining {
+        note.push_str(&format!(
+            "; STOPPED by --create-budget after {attempted} of {remaining} requests"
+        ));
+    }
     push(
         batch_result("scim_create", concurrency, &batch, note),
         &mut results,
     );
     let samples = &batch.samples;
     if samples.len() >= 2 * WINDOW {
-        let first = &samples[..WINDOW];
+        let first = samples.get(..WINDOW).unwrap_or_default();
         let tail_start = samples.len() - WINDOW;
         let windows = [
             (None, first, users_before),
             (
                 samples.get(tail_start - 1),
-                &samples[tail_start..],
+                samples.get(tail_start..).unwrap_or_default(),
                 users_before + tail_start as u64,
             ),
         ];
@@ -366,7 +384,10 @@ async fn load(
             duration,
             &note,
             move || {
-                let name = names[rand::random_range(0..names.len())].clone();
+                let name = names
+                    .get(rand::random_range(0..names.len()))
+                    .cloned()
+                    .unwrap_or_default();
                 let (client, target, url) = (client.clone(), Arc::clone(&target), url.clone());
                 async move {
                     let response = client
@@ -383,7 +404,10 @@ async fn load(
                     let found = body
                         .pointer("/Resources/0/userName")
                         .and_then(Value::as_str);
-                    if status == 200 && body["totalResults"] == 1 && found == Some(name.as_str()) {
+                    if status == 200
+                        && body.get("totalResults") == Some(&json!(1))
+                        && found == Some(name.as_str())
+                    {
                         Ok(())
                     } else {
                         Err(format!("HTTP {status}: {}", truncate(&text, 200)))
@@ -394,7 +418,7 @@ async fn load(
         .await?;
         push(result, &mut results);
     }
-    Ok(results)
+    Ok((results, total))
 }
 
 /// Bytes under `path` (the embedded store's size on disk).
@@ -435,8 +459,8 @@ pub async fn run(
     let size = disk_usage(&data_dir);
     let peak_rss = server.peak_rss();
     let (shutdown_after, exit) = server.stop()?;
-    let results = match outcome {
-        Ok(results) => results,
+    let (results, users) = match outcome {
+        Ok(measured) => measured,
         Err(error) => return Err(format!("{error}; server log: {}", log_tail(&log_path)).into()),
     };
     if exit != "exit status: 0" {
@@ -446,8 +470,15 @@ pub async fn run(
         );
     }
     dir.close()?;
+    let requested = scim.users;
     let note = format!(
-        "scim, {backend}: the castellan data directory held {:.1} MiB after the run",
+        "scim, {backend}: {users} users in the org when the lookups ran ({requested} requested{}); \
+         the castellan data directory held {:.1} MiB after the run",
+        if users as u64 == requested {
+            ""
+        } else {
+            " — NOT the requested size"
+        },
         size as f64 / 1024.0 / 1024.0
     );
     Ok((
