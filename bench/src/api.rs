@@ -14,7 +14,7 @@ use crate::stats::Latencies;
 const ORG_SERVICE: &str = "zitadel.org.v2.OrganizationService";
 
 /// How long to wait for `/debug/ready` before giving up (a bound, not a measurement).
-const READY_TIMEOUT: Duration = Duration::from_secs(60);
+const READY_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// How often readiness is polled; bounds the resolution of the time-to-ready figure.
 const READY_POLL: Duration = Duration::from_millis(5);
@@ -127,7 +127,11 @@ pub async fn run(
         .tempdir_in(&config.tmp_base)?;
     let data_dir = dir.path().join("data");
     let log_path = dir.path().join("castellan.log");
-    let mut server = Server::start(&config.bin, &data_dir, &log_path, postgres_dsn).await?;
+    let mut env = Vec::new();
+    if let Some(dsn) = postgres_dsn {
+        env.push(("CASTELLAN_DATABASE_POSTGRES_DSN".to_owned(), dsn.to_owned()));
+    }
+    let mut server = Server::start(&config.bin, &data_dir, &log_path, &env).await?;
     println!(
         "  {backend}: castellan ready after {:.3}s (port {})",
         server.ready_after.as_secs_f64(),
@@ -230,7 +234,7 @@ pub(crate) fn print_result(result: &ApiResult) {
 }
 
 /// The last lines of the server's log, for error messages.
-fn log_tail(path: &Path) -> String {
+pub(crate) fn log_tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     let tail = lines
@@ -396,18 +400,20 @@ impl Target {
 /// A running `castellan start`; killed on drop if not stopped.
 pub(crate) struct Server {
     child: Child,
-    port: u16,
-    ready_after: Duration,
+    pub(crate) port: u16,
+    pub(crate) ready_after: Duration,
     pub(crate) client: reqwest::Client,
     pub(crate) target: Arc<Target>,
 }
 
 impl Server {
-    async fn start(
+    /// Starts `castellan start` with a fresh `data_dir`; `env` adds settings (a PostgreSQL DSN,
+    /// the distributed mode's Kafka and Cassandra).
+    pub(crate) async fn start(
         bin: &Path,
         data_dir: &Path,
         log_path: &Path,
-        postgres_dsn: Option<&str>,
+        env: &[(String, String)],
     ) -> Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -428,8 +434,8 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log));
-        if let Some(dsn) = postgres_dsn {
-            command.env("CASTELLAN_DATABASE_POSTGRES_DSN", dsn);
+        for (name, value) in env {
+            command.env(name, value);
         }
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -486,7 +492,7 @@ impl Server {
     }
 
     /// `VmHWM` of the process, e.g. `85 MiB`.
-    fn peak_rss(&self) -> Option<String> {
+    pub(crate) fn peak_rss(&self) -> Option<String> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         let kib: u64 = status
             .lines()
@@ -500,7 +506,7 @@ impl Server {
     }
 
     /// SIGTERM, then wait (bounded) for the exit. Returns the time it took and the exit status.
-    fn stop(&mut self) -> Result<(Duration, String)> {
+    pub(crate) fn stop(&mut self) -> Result<(Duration, String)> {
         let begin = Instant::now();
         let signalled = Command::new("kill")
             .arg("-TERM")

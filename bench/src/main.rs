@@ -9,6 +9,7 @@ mod oidc;
 mod pg;
 mod pipeline;
 mod report;
+mod scim;
 mod stats;
 
 use std::path::PathBuf;
@@ -75,6 +76,26 @@ struct Cli {
     #[arg(long, global = true, default_value_t = 200)]
     rate: u32,
 
+    /// Users the scim scenario creates in one org before it measures lookups.
+    #[arg(long, global = true, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    users: u64,
+
+    /// Concurrent clients of the scim scenario's main creation run [default: the best of a
+    /// short probe at 8, 16 and 32].
+    #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    create_concurrency: Option<u64>,
+
+    /// Seconds after which the scim scenario stops creating users (its lookups then run at the
+    /// size reached, which the report states) [default: no limit].
+    #[arg(long, global = true)]
+    create_budget: Option<f64>,
+
+    /// Stores the scim scenario runs on: `embedded` (SQLite ledger and read store) and
+    /// `cassandra` (the distributed mode, which needs --postgres-url, --kafka-brokers and
+    /// --cassandra-nodes).
+    #[arg(long, global = true, value_delimiter = ',', default_values = ["embedded", "cassandra"])]
+    scim_stores: Vec<ScimStore>,
+
     /// Print the figures but do not append them to the results file.
     #[arg(long, global = true)]
     no_record: bool,
@@ -97,6 +118,15 @@ enum Scenario {
     /// The distributed pipeline: relay and reader throughput, end-to-end lag. Needs
     /// --postgres-url, --kafka-brokers and --cassandra-nodes (or the CASTELLAN_TEST_* variables).
     Pipeline,
+    /// SCIM 2.0 provisioning: create --users users in one org (POST /Users, Okta-like bodies),
+    /// then userName lookups among them; on the embedded store and on the distributed mode.
+    Scim,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ScimStore {
+    Embedded,
+    Cassandra,
 }
 
 #[tokio::main]
@@ -141,6 +171,9 @@ async fn main() -> Result<()> {
     }
     if cli.scenario == Scenario::Pipeline {
         run_pipeline(&cli, &tmp_base, &mut results).await;
+    }
+    if cli.scenario == Scenario::Scim {
+        run_scim(&cli, &tmp_base, &mut results).await;
     }
 
     let wall = started.elapsed();
@@ -271,6 +304,64 @@ async fn run_pipeline(cli: &Cli, tmp_base: &std::path::Path, results: &mut repor
     match pipeline::run(&config).await {
         Ok(measured) => results.pipeline = Some(measured),
         Err(error) => failed(results, "pipeline", &error),
+    }
+}
+
+async fn run_scim(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::RunResults) {
+    let (bin, profile) = match api::resolve_bin(cli.castellan_bin.clone()) {
+        Ok(found) => found,
+        Err(error) => return failed(results, "scim", &error),
+    };
+    println!("scim: castellan binary {} ({profile} build)", bin.display());
+    if profile != "release" {
+        let note =
+            format!("the castellan binary is a {profile} build: figures are not representative");
+        results.notes.push(note);
+    }
+    results.castellan_bin = Some((bin.display().to_string(), profile));
+    let config = api::ApiConfig {
+        bin,
+        duration: Duration::from_secs_f64(cli.duration),
+        tmp_base: tmp_base.to_owned(),
+    };
+    let scim_config = scim::ScimConfig {
+        users: cli.users,
+        create_concurrency: cli.create_concurrency.map(|c| c as usize),
+        create_budget: cli
+            .create_budget
+            .filter(|secs| secs.is_finite() && *secs > 0.0)
+            .map(Duration::from_secs_f64),
+    };
+    let mut record = |outcome: Result<(api::ServerRun, String)>, what: &str| match outcome {
+        Ok((run, note)) => {
+            results.notes.push(note);
+            results.servers.push(run);
+        }
+        Err(error) => failed(results, what, &error),
+    };
+    if cli.scim_stores.contains(&ScimStore::Embedded) {
+        println!("scim: embedded store ({} users)", cli.users);
+        record(
+            scim::run(&config, &scim_config, "embedded", &[]).await,
+            "scim, embedded",
+        );
+    }
+    if cli.scim_stores.contains(&ScimStore::Cassandra) {
+        let (Some(postgres_url), Some(brokers), Some(nodes)) =
+            (&cli.postgres_url, &cli.kafka_brokers, &cli.cassandra_nodes)
+        else {
+            let error: Error =
+                "scim on cassandra needs --postgres-url, --kafka-brokers and --cassandra-nodes"
+                    .into();
+            return failed(results, "scim, cassandra", &error);
+        };
+        println!(
+            "scim: distributed mode, Cassandra read store ({} users)",
+            cli.users
+        );
+        let outcome =
+            scim::run_distributed(&config, &scim_config, postgres_url, brokers, nodes).await;
+        record(outcome, "scim, cassandra");
     }
 }
 

@@ -24,7 +24,7 @@ async fn admin(server: &Server, method: &str, body: Value) -> Result<Value> {
 }
 
 /// Runs `concurrency` workers doing `step` back to back for `duration`.
-async fn measure<F, Fut>(
+pub(crate) async fn measure<F, Fut>(
     call: &str,
     concurrency: usize,
     duration: Duration,
