@@ -114,11 +114,7 @@ async fn events_are_searched_filtered_and_paged_by_position() {
             Some(json!({"creationDate": "soon"})),
         )
         .await;
-    assert_eq!(
-        (status, error["code"].as_i64()),
-        (400, Some(3)),
-        "{error}"
-    );
+    assert_eq!((status, error["code"].as_i64()), (400, Some(3)), "{error}");
     // The type listings.
     let (status, listed) = server
         .rest(
@@ -184,11 +180,7 @@ async fn reading_events_needs_events_read() {
             Some(&token),
         )
         .await;
-    assert_eq!(
-        (status, error["code"].as_i64()),
-        (403, Some(7)),
-        "{error}"
-    );
+    assert_eq!((status, error["code"].as_i64()), (403, Some(7)), "{error}");
     let (status, _) = server
         .raw(
             Method::POST,
