@@ -24,6 +24,11 @@ use crate::transport::{DeliveryError, Transport};
 /// The creator of the dead-letter events.
 pub const CREATOR: &str = "castellan-sink";
 
+/// Counts delivered events of a sink (`castellan_sink_sent_total{sink}`).
+pub fn count_sent(sink_id: &str, events: u64) {
+    metrics::counter!("castellan_sink_sent_total", "sink" => sink_id.to_owned()).increment(events);
+}
+
 /// How a worker retries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -120,15 +125,17 @@ impl EventSink for SinkWorker {
         let selected = self.selected(events);
         for unit in selected.chunks(self.transport.max_batch().max(1)) {
             match self.send_with_retries(unit).await {
-                Ok(()) => {
-                    metrics::counter!("castellan_sink_sent_total", "sink" => self.sink_id.clone())
-                        .increment(unit.len() as u64);
-                }
+                Ok(()) => count_sent(&self.sink_id, unit.len() as u64),
                 Err(error) => self.dead_letter(unit, &error).await?,
             }
         }
         if let Some(last) = events.last() {
-            let head = self.writer.ledger().head().await.map_err(RelayError::from)?;
+            let head = self
+                .writer
+                .ledger()
+                .head()
+                .await
+                .map_err(RelayError::from)?;
             let lag = head.0.saturating_sub(last.position.0);
             metrics::gauge!("castellan_sink_lag", "sink" => self.sink_id.clone()).set(lag as f64);
         }

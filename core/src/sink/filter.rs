@@ -73,9 +73,9 @@ fn valid_pattern(pattern: &str) -> bool {
     let body = pattern.strip_suffix(".*").unwrap_or(pattern);
     !body.is_empty()
         && body.len() <= 200
-        && body
-            .split('.')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && body.split('.').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 fn type_matches(pattern: &str, event_type: &str) -> bool {

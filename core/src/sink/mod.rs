@@ -291,7 +291,10 @@ fn validate_endpoint(kind: SinkKind, endpoint: &str) -> Result<(), DomainError> 
     if endpoint.is_empty() || endpoint.len() > MAX_ENDPOINT_LEN {
         return Err(bad("endpoint is required (at most 2000 characters)"));
     }
-    if endpoint.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if endpoint
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(bad("endpoint must not contain spaces"));
     }
     match kind {

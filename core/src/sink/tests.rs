@@ -63,10 +63,7 @@ fn syslog_needs_host_and_port_and_takes_no_headers() {
     assert!(add(&Sink::default(), &spec, "").is_ok());
     spec.settings.endpoint = "siem.example.com".into();
     assert!(add(&Sink::default(), &spec, "").is_err());
-    assert_eq!(
-        split_host_port("[::1]:514"),
-        Some(("::1".to_owned(), 514))
-    );
+    assert_eq!(split_host_port("[::1]:514"), Some(("::1".to_owned(), 514)));
     assert_eq!(split_host_port("h:0"), None);
 }
 
@@ -146,7 +143,10 @@ fn filters_match_exact_types_prefixes_and_orgs() {
     assert!(filter.matches("user.human.added", "o1"));
     assert!(filter.matches("org.added", "o1"));
     assert!(!filter.matches("org.changed", "o1"));
-    assert!(!filter.matches("username.x", "o1"), "a prefix ends at a dot");
+    assert!(
+        !filter.matches("username.x", "o1"),
+        "a prefix ends at a dot"
+    );
     assert!(!filter.matches("user.human.added", "o2"));
     assert!(SinkFilter::default().matches("anything", "any"));
     assert!(
@@ -158,7 +158,19 @@ fn filters_match_exact_types_prefixes_and_orgs() {
         .is_err()
     );
     let all = SinkFilter::default();
-    assert!(filter::delivers("i", &all, &event("i", "user.human.added", "o")));
-    assert!(!filter::delivers("i", &all, &event("j", "user.human.added", "o")));
-    assert!(!filter::delivers("i", &all, &event("i", "sink.delivery.failed", "i")));
+    assert!(filter::delivers(
+        "i",
+        &all,
+        &event("i", "user.human.added", "o")
+    ));
+    assert!(!filter::delivers(
+        "i",
+        &all,
+        &event("j", "user.human.added", "o")
+    ));
+    assert!(!filter::delivers(
+        "i",
+        &all,
+        &event("i", "sink.delivery.failed", "i")
+    ));
 }

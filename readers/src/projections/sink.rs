@@ -86,7 +86,10 @@ fn sink_ops(event: &Event) -> Result<Vec<RowOp>, DomainError> {
             vec![upsert(pairs)]
         }
         SinkEvent::SecretChanged { sealed_secret } => {
-            vec![upsert(vec![("has_secret", json!(!sealed_secret.is_empty()))])]
+            vec![upsert(vec![(
+                "has_secret",
+                json!(!sealed_secret.is_empty()),
+            )])]
         }
         SinkEvent::Removed {} => vec![
             RowOp::Delete {

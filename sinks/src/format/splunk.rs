@@ -13,7 +13,11 @@ pub const SOURCETYPE: &str = "castellan:audit";
 /// One HEC event object.
 pub fn hec_event(event: &Event, host: &str) -> serde_json::Value {
     let micros = event.created_at.0;
-    let time = format!("{}.{:06}", micros.div_euclid(1_000_000), micros.rem_euclid(1_000_000));
+    let time = format!(
+        "{}.{:06}",
+        micros.div_euclid(1_000_000),
+        micros.rem_euclid(1_000_000)
+    );
     // A number in JSON; `time` is a decimal string that always parses.
     let time: serde_json::Value = serde_json::from_str(&time).unwrap_or_default();
     json!({

@@ -71,7 +71,10 @@ pub fn deframe(buffer: &mut Vec<u8>) -> Option<Vec<String>> {
         let Some(space) = buffer.iter().position(|b| *b == b' ') else {
             return Some(messages);
         };
-        let length: usize = std::str::from_utf8(buffer.get(..space)?).ok()?.parse().ok()?;
+        let length: usize = std::str::from_utf8(buffer.get(..space)?)
+            .ok()?
+            .parse()
+            .ok()?;
         let end = space + 1 + length;
         if buffer.len() < end {
             return Some(messages);

@@ -41,7 +41,10 @@ pub fn body(event: &Event) -> Vec<u8> {
 
 /// The `ZITADEL-Signature` value for `body` sent at `unix_seconds`.
 pub fn signature(key: &[u8], unix_seconds: i64, body: &[u8]) -> String {
-    format!("t={unix_seconds},v1={}", hex::encode(mac(key, unix_seconds, body)))
+    format!(
+        "t={unix_seconds},v1={}",
+        hex::encode(mac(key, unix_seconds, body))
+    )
 }
 
 fn mac(key: &[u8], unix_seconds: i64, body: &[u8]) -> Vec<u8> {

@@ -142,13 +142,19 @@ mod tests {
         let refused = syslog(port, AddressPolicy::default())
             .send(&[&event("user.human.added", "{}")])
             .await;
-        assert!(matches!(refused, Err(DeliveryError::Permanent(_))), "{refused:?}");
+        assert!(
+            matches!(refused, Err(DeliveryError::Permanent(_))),
+            "{refused:?}"
+        );
         let allowed = AddressPolicy {
             allowed_networks: vec!["127.0.0.0/8".parse().unwrap()],
         };
         let first = event("user.human.added", "{}");
         let second = event("user.human.changed", "{}");
-        syslog(port, allowed).send(&[&first, &second]).await.unwrap();
+        syslog(port, allowed)
+            .send(&[&first, &second])
+            .await
+            .unwrap();
         let messages = receiver.await.unwrap();
         assert_eq!(messages.len(), 2);
         assert!(messages[1].contains("CEF:0|Castellan|Castellan|"));

@@ -7,7 +7,7 @@ pub mod org;
 pub mod project;
 pub mod session;
 pub mod settings;
-pub mod sink;
 pub mod setup;
+pub mod sink;
 pub mod totp;
 pub mod user;
