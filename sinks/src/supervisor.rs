@@ -147,10 +147,10 @@ impl Supervisor {
             }
         };
         let current = loaded.filter(|(state, _)| state.exists());
-        if let (Some((_, version)), Some(worker)) = (&current, running.get(key)) {
-            if worker.version == *version {
-                return;
-            }
+        if let (Some((_, version)), Some(worker)) = (&current, running.get(key))
+            && worker.version == *version
+        {
+            return;
         }
         if let Some(worker) = running.remove(key) {
             let _ = worker.stop.send(true);

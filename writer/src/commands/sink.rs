@@ -60,6 +60,7 @@ mod tests {
     use castellan_core::sink::{self, DeadLetter, SinkKind, SinkSettings, SinkSpec};
 
     use super::*;
+    use crate::ledger::Ledger;
     use crate::ledger::sqlite::SqliteLedger;
 
     async fn writer() -> Writer {
