@@ -22,6 +22,7 @@ pub mod proto;
 pub mod rpc;
 pub mod settings;
 pub mod signing;
+pub mod sink;
 pub mod state;
 pub mod support;
 pub mod user;
@@ -60,4 +61,5 @@ pub fn router() -> Router<AppState> {
         .merge(feature::router())
         .merge(group::router())
         .merge(management::router())
+        .merge(sink::router())
 }

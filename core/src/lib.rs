@@ -18,6 +18,7 @@ pub mod permission;
 pub mod project;
 pub mod session;
 pub mod settings;
+pub mod sink;
 pub mod user;
 pub mod web_key;
 

@@ -169,6 +169,31 @@ impl Outbound {
         self.read_text(response).await
     }
 
+    /// POSTs `body` as `content_type` with extra `headers`; returns the status and the body.
+    pub async fn post_bytes(
+        &self,
+        url: &str,
+        content_type: &str,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+    ) -> Result<(u16, String), OutboundError> {
+        let parsed = self.checked_url(url)?;
+        let mut request = self
+            .client
+            .post(parsed)
+            .header("content-type", content_type);
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let response = request.body(body).send().await.map_err(request_error)?;
+        self.read_text(response).await
+    }
+
+    /// The address policy, for connections that are not HTTP (syslog over TCP).
+    pub fn policy(&self) -> &AddressPolicy {
+        &self.policy
+    }
+
     async fn read_text(
         &self,
         mut response: reqwest::Response,

@@ -84,3 +84,11 @@ pub const GROUP_MEMBERS: &str = "group_members";
 /// partition: (instance id, user id) · clustering: group id. Columns `group_id`, `org_id`,
 /// `created`. The whole partition is deleted when the user is removed.
 pub const GROUPS_BY_USER: &str = "groups_by_user";
+/// partition: instance id · clustering: sink id. SIEM sinks: `id`, `name`, `kind`, `endpoint`,
+/// `tls`, `headers` (JSON array of `{name, value}`), `event_types`, `org_ids` (JSON arrays),
+/// `has_secret`, `created`, `changed`, `sequence`. The sealed secret is not projected.
+pub const SINKS: &str = "sinks";
+/// partition: (instance id, sink id) · clustering: the event's position, zero-padded to 20
+/// digits. A sink's open dead letters: `position`, `event_type`, `aggregate_id`, `error`,
+/// `failed_at`.
+pub const SINK_DEAD_LETTERS: &str = "sink_dead_letters";

@@ -22,6 +22,7 @@ use castellan_core::org::OrgEvent;
 use castellan_core::project::ProjectEvent;
 use castellan_core::session::SessionEvent;
 use castellan_core::settings::SettingsEvent;
+use castellan_core::sink::SinkEvent;
 use castellan_core::user::UserEvent;
 use castellan_core::web_key::WebKeyEvent;
 use castellan_schemas::apache_avro::Schema;
@@ -76,6 +77,10 @@ fn decoded_events_decode_to_the_same_typed_values() {
     for sample in group_samples() {
         let back = round_trip(&stored(&sample, 3));
         assert_eq!(event::decode::<GroupEvent>(&back).unwrap(), sample);
+    }
+    for sample in sink_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<SinkEvent>(&back).unwrap(), sample);
     }
     for sample in administrator_samples() {
         let back = round_trip(&stored(&sample, 3));
@@ -140,6 +145,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<AuthorizationEvent>(types(&authorization_samples()));
     check_coverage::<AdministratorEvent>(types(&administrator_samples()));
     check_coverage::<GroupEvent>(types(&group_samples()));
+    check_coverage::<SinkEvent>(types(&sink_samples()));
     check_coverage::<SessionEvent>(types(&session_samples()));
     check_coverage::<AuthRequestEvent>(types(&auth_request_samples()));
     check_coverage::<GrantEvent>(types(&grant_samples()));
@@ -164,6 +170,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
             "project",
             "session",
             "settings",
+            "sink",
             "user",
             "web_key"
         ]),

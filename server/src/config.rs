@@ -29,6 +29,8 @@ pub struct Config {
     /// The mail relay for codes (`SMTP.Host`, ...); empty host: no mail.
     pub smtp: crate::smtp_config::SmtpSettings,
     pub password_hasher: PasswordHasherConfig,
+    /// SIEM sink delivery (`Sinks.MaxAttempts`, ...).
+    pub sinks: crate::sinks::SinksSettings,
     /// Base64 of 32 bytes that seal web keys at rest (`CASTELLAN_MASTERKEY`). Unset: a key is
     /// kept in `<data dir>/masterkey` (created on first start). Processes that share a ledger
     /// must share the key.
@@ -216,6 +218,7 @@ impl Default for Config {
             domain_verification: Default::default(),
             smtp: Default::default(),
             password_hasher: PasswordHasherConfig::default(),
+            sinks: crate::sinks::SinksSettings::default(),
             master_key: None,
             rate_limits: castellan_api::limits::LimitSettings::default(),
             backchannel: Default::default(),
@@ -423,14 +426,16 @@ impl Config {
             _ if key.starts_with("OUTBOUND_")
                 || key.starts_with("DOMAINVERIFICATION_")
                 || key.starts_with("SMTP_")
-                || key.starts_with("BACKCHANNEL_") =>
+                || key.starts_with("BACKCHANNEL_")
+                || key.starts_with("SINKS_") =>
             {
                 let set = self
                     .outbound
                     .set_env(key, &value)
                     .or_else(|| self.domain_verification.set_env(key, &value))
                     .or_else(|| self.smtp.set_env(key, &value))
-                    .or_else(|| self.backchannel.set_env(key, &value));
+                    .or_else(|| self.backchannel.set_env(key, &value))
+                    .or_else(|| self.sinks.set_env(key, &value));
                 match set {
                     Some(result) => result.map_err(invalid)?,
                     None => return Err(ConfigError::UnknownEnv(name.to_owned())),

@@ -146,6 +146,9 @@ pub async fn spawn_workers(
         {
             tasks.push(task);
         }
+        if let Some(task) = crate::sinks::spawn(config, parts.ledger.clone(), shutdown.clone())? {
+            tasks.push(task);
+        }
     }
     if config.has_role("reader") {
         let settings = ReaderSettings {

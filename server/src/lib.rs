@@ -10,6 +10,7 @@ pub mod http;
 pub mod master_key;
 pub mod notifier;
 pub mod outbound_config;
+pub mod sinks;
 pub mod smtp_config;
 pub mod storage;
 
@@ -165,6 +166,7 @@ async fn start_embedded(
         runtime.clock.clone(),
         shutdown.clone(),
     )?;
+    let sinks_task = sinks::spawn(&config, runtime.writer.ledger().clone(), shutdown.clone())?;
 
     let ready = Arc::new(AtomicBool::new(false));
     let outbound = outbound_config::outbound_parts(&config).map_err(ServerError::Config)?;
@@ -206,7 +208,7 @@ async fn start_embedded(
     ready.store(false, Ordering::Release);
     let _ = projector_task.await;
     let _ = logout_task.await;
-    if let Some(task) = notifier_task {
+    for task in [notifier_task, sinks_task].into_iter().flatten() {
         let _ = task.await;
     }
     tracing::info!("castellan stopped");

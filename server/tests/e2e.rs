@@ -28,6 +28,7 @@ mod e2e {
     mod sdk;
     mod sessions;
     mod settings;
+    mod sinks;
     mod totp;
     mod users;
     mod web_keys;

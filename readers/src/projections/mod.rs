@@ -7,6 +7,7 @@ pub mod oidc;
 pub mod org;
 pub mod project;
 pub mod settings;
+pub mod sink;
 pub mod user;
 
 use castellan_core::{DomainError, Event};
@@ -30,6 +31,7 @@ pub fn all() -> Vec<Box<dyn Projection>> {
         Box::new(settings::SettingsProjection),
         Box::new(oidc::OidcProjection),
         Box::new(group::GroupProjection),
+        Box::new(sink::SinkProjection),
     ]
 }
 

@@ -9,6 +9,7 @@ pub mod org;
 pub mod owner;
 pub mod project;
 pub mod settings;
+pub mod sink;
 pub mod user;
 
 use crate::store::{Columns, ReadError};

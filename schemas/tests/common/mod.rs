@@ -34,6 +34,9 @@ use serde_json::json;
 mod group;
 #[allow(unused_imports)] // not every test crate uses the group samples
 pub use group::*;
+mod sink;
+#[allow(unused_imports)] // not every test crate uses the sink samples
+pub use sink::*;
 
 /// Samples of every `OrgEvent` variant (some more than once, to cover both sides of an option).
 pub fn org_samples() -> Vec<OrgEvent> {

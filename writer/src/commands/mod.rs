@@ -8,5 +8,6 @@ pub mod project;
 pub mod session;
 pub mod settings;
 pub mod setup;
+pub mod sink;
 pub mod totp;
 pub mod user;
