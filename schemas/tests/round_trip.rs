@@ -114,7 +114,7 @@ fn check_coverage<E: EventPayload>(sample_types: BTreeSet<String>) {
     assert!(!variants.is_empty());
     assert_eq!(
         variants, sample_types,
-        "every {aggregate} variant needs a sample in tests/common/mod.rs"
+        "every {aggregate} variant needs a sample in tests/common/"
     );
     let schemas: BTreeSet<String> = catalog::current()
         .unwrap()
