@@ -220,6 +220,14 @@ impl<E> Default for Decision<E> {
 }
 
 impl<E> Decision<E> {
+    /// Appends `next`'s events, claims and releases (a follow-up decided on the state after
+    /// this one).
+    pub fn merge(&mut self, next: Decision<E>) {
+        self.events.extend(next.events);
+        self.claims.extend(next.claims);
+        self.releases.extend(next.releases);
+    }
+
     pub fn of(event: E) -> Self {
         Self {
             events: vec![event],

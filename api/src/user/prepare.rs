@@ -18,15 +18,7 @@ use super::wire::{
 };
 use crate::support::oneof;
 
-/// Chains a follow-up decision, decided on the state after the first.
-pub fn chain(
-    state: &User,
-    first: Decision<UserEvent>,
-    next: impl FnOnce(&User) -> Result<Decision<UserEvent>, DomainError>,
-) -> Result<Decision<UserEvent>, DomainError> {
-    let after = state.after(&first);
-    Ok(user::then(first, next(&after)?))
-}
+pub use castellan_core::user::chain;
 
 /// What the notifier's sealed codes are bound to (AES-GCM associated data).
 pub const SEALED_CODE_CONTEXT: &[u8] = b"castellan.user.code";

@@ -87,10 +87,18 @@ impl User {
 
 /// Appends `next` (decided on the state after `first`) to `first`.
 pub fn then(mut first: Decision<UserEvent>, next: Decision<UserEvent>) -> Decision<UserEvent> {
-    first.events.extend(next.events);
-    first.claims.extend(next.claims);
-    first.releases.extend(next.releases);
+    first.merge(next);
     first
+}
+
+/// Chains a follow-up decision, decided on the state after `first`.
+pub fn chain(
+    state: &User,
+    first: Decision<UserEvent>,
+    next: impl FnOnce(&User) -> Result<Decision<UserEvent>, DomainError>,
+) -> Result<Decision<UserEvent>, DomainError> {
+    let after = state.after(&first);
+    Ok(then(first, next(&after)?))
 }
 
 fn clean_profile(profile: HumanProfile) -> Result<HumanProfile, DomainError> {

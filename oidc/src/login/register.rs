@@ -178,15 +178,15 @@ pub async fn submit(
             let Some((hash, delivery)) = &verification else {
                 return Ok(added);
             };
-            let after = current.after(&added);
-            let code = user::add_code(
-                &after,
-                user::CodePurpose::Email,
-                hash.clone(),
-                delivery.clone(),
-                at,
-            )?;
-            Ok(user::then(added, code))
+            user::chain(current, added, |after| {
+                user::add_code(
+                    after,
+                    user::CodePurpose::Email,
+                    hash.clone(),
+                    delivery.clone(),
+                    at,
+                )
+            })
         },
     };
     match run(&state, &instance.id, &user_id, &command).await {

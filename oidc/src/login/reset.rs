@@ -160,6 +160,45 @@ async fn send_code(
     run(state, instance_id, user_id, &command).await.map(|_| ())
 }
 
+/// Checks `presented` against the user's pending code for `purpose`: the user and whether it
+/// matched, or `None` when there is no such user or no pending code (after spending a code
+/// hash's time, so the answer takes as long either way).
+pub(super) async fn check_pending_code(
+    state: &AppState,
+    instance_id: &str,
+    user_id: Option<&str>,
+    purpose: CodePurpose,
+    presented: &str,
+) -> Option<(User, bool)> {
+    let ctx = CommandContext {
+        instance_id: instance_id.to_owned(),
+        creator: "LOGIN".into(),
+    };
+    let user = match user_id {
+        Some(id) => state
+            .writer
+            .load::<User>(&ctx, id)
+            .await
+            .ok()
+            .map(|l| l.state),
+        None => None,
+    };
+    let pending = user
+        .as_ref()
+        .and_then(|u| u.codes.get(&purpose).map(|c| c.code_hash.clone()));
+    let (Some(user), Some(pending)) = (user, pending) else {
+        let _ = state.writer.hash_work(new_code).await;
+        return None;
+    };
+    let code = presented.trim().to_owned();
+    let matched = state
+        .writer
+        .hash_work(move || verify(&code, &pending).matched)
+        .await
+        .unwrap_or(false);
+    Some((user, matched))
+}
+
 fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
@@ -264,34 +303,18 @@ pub async fn set(
     } else {
         Some(form.user_id.trim().to_owned())
     };
-    let ctx = CommandContext {
-        instance_id: instance.id.clone(),
-        creator: "LOGIN".into(),
-    };
-    let loaded = match &user_id {
-        Some(id) => state.writer.load::<User>(&ctx, id).await.ok(),
-        None => None,
-    };
-    let pending = loaded.as_ref().and_then(|l| {
-        l.state
-            .codes
-            .get(&CodePurpose::PasswordReset)
-            .map(|c| c.code_hash.clone())
-    });
-    let (Some(loaded), Some(pending)) = (loaded, pending) else {
-        let _ = state.writer.hash_work(new_code).await;
+    let Some((loaded, true)) = check_pending_code(
+        &state,
+        &instance.id,
+        user_id.as_deref(),
+        CodePurpose::PasswordReset,
+        &form.code,
+    )
+    .await
+    else {
         return again(look.texts.reset_wrong_code);
     };
-    let code = form.code.trim().to_owned();
-    let matched = state
-        .writer
-        .hash_work(move || verify(&code, &pending).matched)
-        .await
-        .unwrap_or(false);
-    if !matched {
-        return again(look.texts.reset_wrong_code);
-    }
-    let org_id = loaded.state.org_id.clone();
+    let org_id = loaded.org_id.clone();
     match password_complexity(state.store(), &instance.id, &org_id).await {
         Ok(complexity) => {
             if let Err(error) = complexity.check(&form.new_password) {
@@ -309,7 +332,10 @@ pub async fn set(
     else {
         return again(look.texts.change_failed);
     };
-    let id = loaded.id.clone();
+    // A matched code implies a user id.
+    let Some(id) = user_id else {
+        return again(look.texts.reset_wrong_code);
+    };
     let command = OnUser::new(&id, move |user: &User, at: Timestamp| {
         user::set_password(
             user,

@@ -11,8 +11,6 @@ use castellan_api::state::AppState;
 use castellan_core::clock::Timestamp;
 use castellan_core::user::{self, CodePurpose, User};
 use castellan_writer::commands::user::OnUser;
-use castellan_writer::secrets::{new_code, verify};
-use castellan_writer::writer::CommandContext;
 use serde::Deserialize;
 
 use super::{csrf_token, html, page, prelude};
@@ -73,32 +71,17 @@ pub async fn submit(
     if !state.limits.allow_login(&instance.id, &user_id, address) {
         return wrong(look.texts.too_many);
     }
-    let ctx = CommandContext {
-        instance_id: instance.id.clone(),
-        creator: "LOGIN".into(),
-    };
-    let pending = state
-        .writer
-        .load::<User>(&ctx, &user_id)
-        .await
-        .ok()
-        .and_then(|loaded| {
-            loaded
-                .state
-                .codes
-                .get(&CodePurpose::Email)
-                .map(|c| c.code_hash.clone())
-        });
-    let Some(pending) = pending else {
-        let _ = state.writer.hash_work(new_code).await;
+    let Some((_, matched)) = super::reset::check_pending_code(
+        &state,
+        &instance.id,
+        Some(&user_id),
+        CodePurpose::Email,
+        &form.code,
+    )
+    .await
+    else {
         return wrong(look.texts.reset_wrong_code);
     };
-    let code = form.code.trim().to_owned();
-    let matched = state
-        .writer
-        .hash_work(move || verify(&code, &pending).matched)
-        .await
-        .unwrap_or(false);
     let command = OnUser::new(&user_id, move |current: &User, at: Timestamp| {
         user::verify_code(current, CodePurpose::Email, matched, at)
     });

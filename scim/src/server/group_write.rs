@@ -25,12 +25,6 @@ pub struct GroupWrite {
     pub members: BTreeSet<String>,
 }
 
-fn merge(into: &mut Decision<GroupEvent>, next: Decision<GroupEvent>) {
-    into.events.extend(next.events);
-    into.claims.extend(next.claims);
-    into.releases.extend(next.releases);
-}
-
 fn applied(state: &Group, decision: &Decision<GroupEvent>, org_id: &str) -> Group {
     let mut after = state.clone();
     let meta = EventMeta {
@@ -67,11 +61,11 @@ impl Command for GroupWrite {
             }
             let renamed = group::change(&state, Some(&self.name), None)?;
             state = applied(&state, &renamed, &self.org_id);
-            merge(&mut decision, renamed);
+            decision.merge(renamed);
         }
         let external = group::set_external_id(&state, self.external_id.as_deref())?;
         state = applied(&state, &external, &self.org_id);
-        merge(&mut decision, external);
+        decision.merge(external);
         let to_add: Vec<&String> = self.members.difference(&state.members).collect();
         if !to_add.is_empty() {
             let mut candidates = Vec::with_capacity(to_add.len());
@@ -91,14 +85,14 @@ impl Command for GroupWrite {
                     ));
                 }
                 state = applied(&state, &outcome.decision, &self.org_id);
-                merge(&mut decision, outcome.decision);
+                decision.merge(outcome.decision);
             }
         }
         let to_remove: Vec<String> = state.members.difference(&self.members).cloned().collect();
         for chunk in to_remove.chunks(group::MAX_USERS_PER_CALL) {
             let removed = group::remove_users(&state, chunk)?;
             state = applied(&state, &removed, &self.org_id);
-            merge(&mut decision, removed);
+            decision.merge(removed);
         }
         let mut plan = Plan::default();
         plan.add(ctx, &self.group_id, loaded.version, &self.org_id, decision)?;

@@ -1,6 +1,5 @@
 //! `/Groups`: SCIM Groups on Castellan's user groups, members being users of the same org.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use axum::body::Bytes;
@@ -18,19 +17,16 @@ use castellan_readers::queries::group::{
 use castellan_writer::commands::group::OnGroup;
 use serde_json::Value;
 
-use super::context::{MAX_FILTER_CHARS, MAX_RESULTS, Scim, authorize};
+use super::context::{Scim, authorize};
 use super::error::{respond, scim_json};
 use super::group_doc;
-use super::list::ListParams;
+use super::list::{ListParams, ListQuery, respond as list_respond, sort_resources};
 use super::users::{check_if_match, execute, parse_body, read_error, typed_response};
 use crate::protocol::ScimError;
-use crate::protocol::filter::{IndexedAttribute, indexed_lookup, parse_filter_with_limit};
-use crate::protocol::list::{Page, list_response};
+use crate::protocol::filter::{IndexedAttribute, indexed_lookup};
 use crate::protocol::patch::{apply_patch, parse_patch};
-use crate::protocol::path::AttrPath;
 use crate::protocol::schema::{
-    GROUP_RESOURCE_TYPE, SortOrder, compare_for_sort, prepare_create, prepare_replace, project,
-    validate_resource,
+    GROUP_RESOURCE_TYPE, prepare_create, prepare_replace, validate_resource,
 };
 
 /// Every current member of a group, page by page.
@@ -115,20 +111,7 @@ async fn all_groups(scim: &Scim) -> Result<Vec<GroupView>, ScimError> {
 
 /// A Groups list or search: the ListResponse body.
 pub async fn run_list(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
-    let page = Page::from_params(
-        params.start_index.as_deref(),
-        params.count.as_deref(),
-        MAX_RESULTS,
-        MAX_RESULTS,
-    )?;
-    let filter = match params.filter.as_deref().map(str::trim) {
-        Some(text) if !text.is_empty() => {
-            let filter = parse_filter_with_limit(text, MAX_FILTER_CHARS)?;
-            filter.validate(&GROUP_RESOURCE_TYPE)?;
-            Some(filter)
-        }
-        _ => None,
-    };
+    let ListQuery { page, filter, sort } = ListQuery::parse(params, &GROUP_RESOURCE_TYPE)?;
     let store = scim.state.store();
     let indexed = filter
         .as_ref()
@@ -158,37 +141,22 @@ pub async fn run_list(scim: &Scim, params: &ListParams) -> Result<Value, ScimErr
         }
         matched.push(doc);
     }
-    if let Some(path) = params.sort_by.as_deref().filter(|p| !p.trim().is_empty()) {
-        let path = AttrPath::parse(path.trim()).map_err(ScimError::invalid_value)?;
-        let order = match &params.sort_order {
-            Some(order) => SortOrder::parse(order)?,
-            None => SortOrder::Ascending,
-        };
-        matched.sort_by(
-            |a, b| match compare_for_sort(a, b, &path, order, &GROUP_RESOURCE_TYPE) {
-                Ordering::Equal => a
-                    .get("id")
-                    .map(Value::to_string)
-                    .cmp(&b.get("id").map(Value::to_string)),
-                other => other,
-            },
-        );
+    if let Some(sort) = &sort {
+        sort_resources(&mut matched, sort, &GROUP_RESOURCE_TYPE);
     }
     let total = matched.len() as u64;
-    let resources = matched
-        .iter()
+    let window: Vec<Value> = matched
+        .into_iter()
         .skip(page.offset())
         .take(page.count)
-        .map(|r| {
-            project(
-                r,
-                &params.attributes,
-                &params.excluded,
-                &GROUP_RESOURCE_TYPE,
-            )
-        })
         .collect();
-    Ok(list_response(resources, total, page.start_index))
+    Ok(list_respond(
+        &window,
+        total,
+        page,
+        params,
+        &GROUP_RESOURCE_TYPE,
+    ))
 }
 
 pub async fn get(

@@ -21,7 +21,7 @@ use crate::protocol::filter::{Filter, IndexedAttribute, indexed_lookup, parse_fi
 use crate::protocol::list::{Page, list_response};
 use crate::protocol::path::AttrPath;
 use crate::protocol::schema::{
-    SortOrder, USER_RESOURCE_TYPE, compare_for_sort, project, split_attribute_list,
+    ResourceType, SortOrder, USER_RESOURCE_TYPE, compare_for_sort, project, split_attribute_list,
 };
 
 /// The URN a `.search` body must name.
@@ -147,30 +147,7 @@ async fn indexed(
 
 /// Runs a list request: the ListResponse body.
 pub async fn run(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
-    let page = Page::from_params(
-        params.start_index.as_deref(),
-        params.count.as_deref(),
-        MAX_RESULTS,
-        MAX_RESULTS,
-    )?;
-    let filter = match params.filter.as_deref().map(str::trim) {
-        Some(text) if !text.is_empty() => {
-            let filter = parse_filter_with_limit(text, MAX_FILTER_CHARS)?;
-            filter.validate(&USER_RESOURCE_TYPE)?;
-            Some(filter)
-        }
-        _ => None,
-    };
-    let sort = match &params.sort_by {
-        Some(path) if !path.trim().is_empty() => Some((
-            AttrPath::parse(path.trim()).map_err(ScimError::invalid_value)?,
-            match &params.sort_order {
-                Some(order) => SortOrder::parse(order)?,
-                None => SortOrder::Ascending,
-            },
-        )),
-        _ => None,
-    };
+    let ListQuery { page, filter, sort } = ListQuery::parse(params, &USER_RESOURCE_TYPE)?;
     let key = external_id_key(scim).await?;
     // Candidates: from an index, or every user of the org.
     let candidates = match &filter {
@@ -217,24 +194,82 @@ pub async fn run(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
         }
         total += 1;
     }
-    if let Some((path, order)) = &sort {
-        kept.sort_by(|a, b| {
-            let ordering = compare_for_sort(a, b, path, *order, &USER_RESOURCE_TYPE);
-            if ordering == Ordering::Equal {
-                a.get("id")
-                    .map(Value::to_string)
-                    .cmp(&b.get("id").map(Value::to_string))
-            } else {
-                ordering
-            }
-        });
+    if let Some(sort) = &sort {
+        sort_resources(&mut kept, sort, &USER_RESOURCE_TYPE);
         kept = kept.into_iter().skip(offset).take(page.count).collect();
     }
-    let resources = kept
+    Ok(respond(&kept, total, page, params, &USER_RESOURCE_TYPE))
+}
+
+/// A list request's page, parsed and validated filter, and sort.
+pub struct ListQuery {
+    pub page: Page,
+    pub filter: Option<Filter>,
+    pub sort: Option<(AttrPath, SortOrder)>,
+}
+
+impl ListQuery {
+    /// Reads `startIndex`/`count` (at most [`MAX_RESULTS`]), `filter` (at most
+    /// [`MAX_FILTER_CHARS`], validated against `resource_type`) and `sortBy`/`sortOrder`.
+    pub fn parse(params: &ListParams, resource_type: &ResourceType) -> Result<Self, ScimError> {
+        let page = Page::from_params(
+            params.start_index.as_deref(),
+            params.count.as_deref(),
+            MAX_RESULTS,
+            MAX_RESULTS,
+        )?;
+        let filter = match params.filter.as_deref().map(str::trim) {
+            Some(text) if !text.is_empty() => {
+                let filter = parse_filter_with_limit(text, MAX_FILTER_CHARS)?;
+                filter.validate(resource_type)?;
+                Some(filter)
+            }
+            _ => None,
+        };
+        let sort = match &params.sort_by {
+            Some(path) if !path.trim().is_empty() => Some((
+                AttrPath::parse(path.trim()).map_err(ScimError::invalid_value)?,
+                match &params.sort_order {
+                    Some(order) => SortOrder::parse(order)?,
+                    None => SortOrder::Ascending,
+                },
+            )),
+            _ => None,
+        };
+        Ok(Self { page, filter, sort })
+    }
+}
+
+/// Sorts resources by the requested attribute; ties keep a stable order by id.
+pub fn sort_resources(
+    resources: &mut [Value],
+    (path, order): &(AttrPath, SortOrder),
+    resource_type: &ResourceType,
+) {
+    resources.sort_by(
+        |a, b| match compare_for_sort(a, b, path, *order, resource_type) {
+            Ordering::Equal => a
+                .get("id")
+                .map(Value::to_string)
+                .cmp(&b.get("id").map(Value::to_string)),
+            other => other,
+        },
+    );
+}
+
+/// The ListResponse of one page of resources, each shaped by `attributes`/`excludedAttributes`.
+pub fn respond(
+    page_items: &[Value],
+    total: u64,
+    page: Page,
+    params: &ListParams,
+    resource_type: &ResourceType,
+) -> Value {
+    let resources = page_items
         .iter()
-        .map(|r| project(r, &params.attributes, &params.excluded, &USER_RESOURCE_TYPE))
+        .map(|r| project(r, &params.attributes, &params.excluded, resource_type))
         .collect();
-    Ok(list_response(resources, total, page.start_index))
+    list_response(resources, total, page.start_index)
 }
 
 /// `POST /.search` at the root: Users and Groups together (each resource type answers the

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use castellan_api::proto::timestamp::ProtoTimestamp;
 use castellan_core::clock::Timestamp;
 use castellan_readers::queries::user::{UserStateView, UserView};
 use serde_json::{Map, Value, json};
@@ -58,33 +59,11 @@ pub fn external_id_key(domain: Option<&str>) -> String {
     }
 }
 
-/// RFC 3339 with microseconds.
+/// RFC 3339 in UTC (the API's one timestamp format: 0, 3 or 6 fractional digits).
 pub fn datetime(at: Timestamp) -> String {
-    let seconds = at.0.div_euclid(1_000_000);
-    let micros = at.0.rem_euclid(1_000_000);
-    let days = seconds.div_euclid(86_400);
-    let rest = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{micros:06}Z",
-        rest / 3600,
-        (rest % 3600) / 60,
-        rest % 60
-    )
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    ProtoTimestamp::from_micros(at.0)
+        .to_rfc3339()
+        .unwrap_or_default()
 }
 
 /// The ETag of a user: its version.
@@ -325,7 +304,7 @@ mod tests {
 
     #[test]
     fn datetimes_are_rfc3339() {
-        assert_eq!(datetime(Timestamp(0)), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(datetime(Timestamp(0)), "1970-01-01T00:00:00Z");
         assert_eq!(
             datetime(Timestamp(1_714_000_000_123_456)),
             "2024-04-24T23:06:40.123456Z"

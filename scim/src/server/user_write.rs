@@ -6,7 +6,7 @@ use castellan_core::DomainError;
 use castellan_core::clock::Timestamp;
 use castellan_core::event::Decision;
 use castellan_core::user::{
-    self, HumanProfile, NewHuman, PasswordProof, User, UserEvent, UserState,
+    self, HumanProfile, NewHuman, PasswordProof, User, UserEvent, UserState, chain,
 };
 
 use super::user_doc::{Desired, META_PREFIX, PROVISIONING_DOMAIN};
@@ -26,16 +26,6 @@ fn profile(desired: &Desired) -> HumanProfile {
         nick_name: desired.nick_name.clone(),
         preferred_language: desired.preferred_language.clone(),
     }
-}
-
-/// Chains `next` (decided on the state after `first`).
-fn chain(
-    state: &User,
-    first: Decision<UserEvent>,
-    next: impl FnOnce(&User) -> Result<Decision<UserEvent>, DomainError>,
-) -> Result<Decision<UserEvent>, DomainError> {
-    let after = state.after(&first);
-    Ok(user::then(first, next(&after)?))
 }
 
 /// A new user from a SCIM User.

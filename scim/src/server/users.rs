@@ -17,7 +17,7 @@ use castellan_readers::queries::settings::password_complexity;
 use castellan_readers::queries::user::{UserKindView, UserView, get_user, list_metadata};
 use castellan_writer::commands::user::{CreateUser, OnUser};
 use castellan_writer::secrets::hash_password_with;
-use castellan_writer::writer::{Command, CommandContext};
+use castellan_writer::writer::{Command, CommandContext, Outcome};
 use serde_json::Value;
 
 use super::context::{Scim, authorize};
@@ -182,11 +182,16 @@ pub(super) async fn execute<C: Command>(scim: &Scim, command: &C) -> Result<(), 
         instance_id: scim.instance_id().to_owned(),
         creator: scim.own_user_id().to_owned(),
     };
-    let committed = match scim.state.writer.execute(&ctx, command).await {
-        Ok(committed) => committed,
+    let committed = match scim
+        .state
+        .writer
+        .execute_or_unchanged(&ctx, command)
+        .await
+        .map_err(|e| from_domain(&e))?
+    {
+        Outcome::Committed(committed) => committed,
         // The resource already is what the request asks for.
-        Err(error) if error.code == castellan_writer::writer::NOTHING_TO_CHANGE => return Ok(()),
-        Err(error) => return Err(from_domain(&error)),
+        Outcome::Unchanged(_) => return Ok(()),
     };
     if let Err(error) = scim
         .state
