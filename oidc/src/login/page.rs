@@ -233,42 +233,38 @@ pub fn verify_mail_page(
 
 /// The second step for users with a TOTP generator: the code from the authenticator app.
 pub fn totp_page(look: &Look, auth_request: &str, csrf: &str, error: Option<&str>) -> String {
-    let t = look.texts;
-    layout(
-        look,
-        t.totp_title,
-        &format!(
-            "{error}<form method=\"post\" action=\"/ui/login/totp\">\
-             <input type=\"hidden\" name=\"authRequest\" value=\"{ar}\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <label for=\"code\">{label}</label>\
-             <input id=\"code\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus>\
-             <button id=\"submit\" type=\"submit\">{button}</button></form>",
-            error = error_block(error),
-            ar = escape(auth_request),
-            csrf = escape(csrf),
-            label = escape(t.totp_code),
-            button = escape(t.totp_button),
-        ),
-    )
+    totp_form(look, "/ui/login/totp", ("authRequest", auth_request), csrf, error)
 }
 
 /// The device login's second step: the TOTP code, after the password.
 pub fn device_totp_page(look: &Look, csrf: &str, user_code: &str, error: Option<&str>) -> String {
+    totp_form(look, "/device/totp", ("userCode", user_code), csrf, error)
+}
+
+/// The TOTP code form, posting to `action` with one hidden field naming what it continues.
+fn totp_form(
+    look: &Look,
+    action: &str,
+    (field, value): (&str, &str),
+    csrf: &str,
+    error: Option<&str>,
+) -> String {
     let t = look.texts;
     layout(
         look,
         t.totp_title,
         &format!(
-            "{error}<form method=\"post\" action=\"/device/totp\">\
+            "{error}<form method=\"post\" action=\"{action}\">\
+             <input type=\"hidden\" name=\"{field}\" value=\"{value}\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <input type=\"hidden\" name=\"userCode\" value=\"{code}\">\
              <label for=\"code\">{label}</label>\
              <input id=\"code\" name=\"code\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" maxlength=\"6\" autocomplete=\"one-time-code\" required autofocus>\
              <button id=\"submit\" type=\"submit\">{button}</button></form>",
             error = error_block(error),
+            action = escape(action),
+            field = escape(field),
+            value = escape(value),
             csrf = escape(csrf),
-            code = escape(user_code),
             label = escape(t.totp_code),
             button = escape(t.totp_button),
         ),
