@@ -233,7 +233,13 @@ pub fn verify_mail_page(
 
 /// The second step for users with a TOTP generator: the code from the authenticator app.
 pub fn totp_page(look: &Look, auth_request: &str, csrf: &str, error: Option<&str>) -> String {
-    totp_form(look, "/ui/login/totp", ("authRequest", auth_request), csrf, error)
+    totp_form(
+        look,
+        "/ui/login/totp",
+        ("authRequest", auth_request),
+        csrf,
+        error,
+    )
 }
 
 /// The device login's second step: the TOTP code, after the password.

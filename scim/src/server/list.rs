@@ -16,13 +16,13 @@ use serde_json::Value;
 use super::context::{MAX_FILTER_CHARS, MAX_RESULTS, Scim};
 use super::error::from_domain;
 use super::users::{external_id_key, resource_of};
-use crate::protocol::ScimError;
 use crate::protocol::filter::{Filter, IndexedAttribute, indexed_lookup, parse_filter_with_limit};
 use crate::protocol::list::{Page, list_response};
 use crate::protocol::path::AttrPath;
 use crate::protocol::schema::{
     ResourceType, SortOrder, USER_RESOURCE_TYPE, compare_for_sort, project, split_attribute_list,
 };
+use crate::protocol::{ScimError, ScimType};
 
 /// The URN a `.search` body must name.
 pub const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
@@ -295,47 +295,52 @@ pub async fn search_root(
                 MAX_RESULTS,
                 MAX_RESULTS,
             )?;
-            let everything = ListParams {
-                start_index: Some("1".into()),
-                count: Some(MAX_RESULTS.to_string()),
-                filter: params.filter.clone(),
-                sort_by: params.sort_by.clone(),
-                sort_order: params.sort_order.clone(),
-                attributes: params.attributes.clone(),
-                excluded: params.excluded.clone(),
+            // Users first, then groups: the requested window spans both lists.
+            let users = run(&scim, &params).await?;
+            let users_total = users
+                .get("totalResults")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let mut resources: Vec<Value> = match users.get("Resources") {
+                Some(Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
             };
-            let users = run(&scim, &everything).await?;
+            let mut total = users_total;
             let may_read_groups = scim.caller.principal.allows(
                 GROUP_READ,
                 &castellan_core::permission::Target::org(&scim.org_id),
             );
-            let groups = if may_read_groups {
-                super::groups::run_list(&scim, &everything).await.ok()
-            } else {
-                None
-            };
-            let mut resources: Vec<Value> = Vec::new();
-            let mut total = 0;
-            for list in std::iter::once(Some(users))
-                .chain(std::iter::once(groups))
-                .flatten()
-            {
-                total += list
-                    .get("totalResults")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                if let Some(Value::Array(items)) = list.get("Resources") {
-                    resources.extend(items.iter().cloned());
+            if may_read_groups {
+                let skipped_users = usize::try_from(users_total).unwrap_or(usize::MAX);
+                let groups_params = ListParams {
+                    start_index: Some(
+                        (page.offset().saturating_sub(skipped_users) + 1).to_string(),
+                    ),
+                    count: Some(page.count.saturating_sub(resources.len()).to_string()),
+                    filter: params.filter.clone(),
+                    sort_by: params.sort_by.clone(),
+                    sort_order: params.sort_order.clone(),
+                    attributes: params.attributes.clone(),
+                    excluded: params.excluded.clone(),
+                };
+                match super::groups::run_list(&scim, &groups_params).await {
+                    Ok(groups) => {
+                        total += groups
+                            .get("totalResults")
+                            .and_then(Value::as_u64)
+                            .unwrap_or(0);
+                        if let Some(Value::Array(items)) = groups.get("Resources") {
+                            resources.extend(items.iter().cloned());
+                        }
+                    }
+                    // A filter on attributes only users have matches no group.
+                    Err(error) if error.scim_type == Some(ScimType::InvalidFilter) => {}
+                    Err(error) => return Err(error),
                 }
             }
-            let window = resources
-                .into_iter()
-                .skip(page.offset())
-                .take(page.count)
-                .collect();
             Ok(scim_json(
                 axum::http::StatusCode::OK,
-                list_response(window, total, page.start_index),
+                list_response(resources, total, page.start_index),
             ))
         }
         .await,

@@ -216,3 +216,81 @@ async fn members_from_another_org_are_refused_and_nothing_is_written() {
     .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn the_root_search_pages_across_users_and_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]).await;
+    let org = default_org(&server).await;
+    let ann = user(&server, &org, "ann").await;
+    user(&server, &org, "bob").await;
+    for name in ["Red", "Blue"] {
+        let (status, _, _) = scim(
+            &server,
+            Method::POST,
+            &format!("/scim/v2/{org}/Groups"),
+            Some(json!({"schemas": [GROUP], "displayName": name, "members": [{"value": ann}]})),
+            &server.token,
+            &[],
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
+    let page = |start: usize| {
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+               "startIndex": start, "count": 2})
+    };
+    let (_, _, first) = scim(
+        &server,
+        Method::POST,
+        &format!("/scim/v2/{org}/.search"),
+        Some(page(1)),
+        &server.token,
+        &[],
+    )
+    .await;
+    let total = first["totalResults"].as_u64().unwrap() as usize;
+    let mut seen = Vec::new();
+    let mut start = 1;
+    while start <= total {
+        let (status, _, listed) = scim(
+            &server,
+            Method::POST,
+            &format!("/scim/v2/{org}/.search"),
+            Some(page(start)),
+            &server.token,
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{listed}");
+        assert_eq!(listed["totalResults"].as_u64().unwrap() as usize, total);
+        for resource in listed["Resources"].as_array().unwrap() {
+            seen.push(resource["id"].as_str().unwrap().to_owned());
+        }
+        start += 2;
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(seen.len(), total, "every resource once: {seen:?}");
+    assert_eq!(unique.len(), total);
+    // Users (the admin, ann, bob) and both groups.
+    assert_eq!(total, 5);
+    // A filter only users have: no error, only users.
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                      "filter": "userName eq \"bob\""});
+    let (status, _, found) = scim(
+        &server,
+        Method::POST,
+        &format!("/scim/v2/{org}/.search"),
+        Some(body),
+        &server.token,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, found["totalResults"].as_u64()),
+        (200, Some(1)),
+        "{found}"
+    );
+}
