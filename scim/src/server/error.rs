@@ -11,8 +11,8 @@ use crate::protocol::{ScimError, ScimType};
 pub const SCIM_JSON: &str = "application/scim+json";
 
 /// A domain error as a SCIM error: unknown → 404, taken → 409 `uniqueness`, invalid → 400
-/// `invalidValue`, denied → 403, unauthenticated → 401, a concurrent change → 409; the rest
-/// (the server's own failures) → 500 without details.
+/// `invalidValue`, denied → 403, unauthenticated → 401, a concurrent change → 409, unsupported
+/// → 501, unavailable → 503; the rest (the server's own failures) → 500 without details.
 pub fn from_domain(error: &DomainError) -> ScimError {
     match error.kind {
         ErrorKind::NotFound => ScimError::new(404, None, "Resource not found"),
@@ -23,6 +23,10 @@ pub fn from_domain(error: &DomainError) -> ScimError {
         ErrorKind::PermissionDenied => ScimError::new(403, None, "Permission denied"),
         ErrorKind::Unauthenticated => ScimError::new(401, None, "A valid bearer token is required"),
         ErrorKind::Aborted => ScimError::new(409, None, "The resource was changed concurrently"),
+        ErrorKind::Unimplemented => ScimError::new(501, None, &error.message),
+        ErrorKind::Unavailable | ErrorKind::DeadlineExceeded => {
+            ScimError::new(503, None, "The service is unavailable; retry")
+        }
         _ => {
             tracing::error!(%error, "SCIM request failed");
             ScimError::new(500, None, "Internal error")
