@@ -341,28 +341,17 @@ pub async fn list_users(
     Ok(Page { items, total })
 }
 
-/// Calls `visit` with every user of the instance, in id order, page by page (memory is bounded
-/// by one store page); stops early when `visit` returns `false`. Login names are not filled.
-pub async fn scan_users(
+/// One page of the instance's users in id order, after `after` (a cursor from the previous
+/// page), and the cursor of the next page (`None` at the end). Login names are not filled.
+pub async fn users_page(
     store: &dyn ReadStore,
     instance_id: &str,
-    mut visit: impl FnMut(UserView) -> bool,
-) -> Result<(), ReadError> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = store
-            .scan_page(USER_VIEWS, instance_id, after.as_deref(), super::SCAN_PAGE)
-            .await?;
-        for row in &page.rows {
-            if !visit(to_view(row)) {
-                return Ok(());
-            }
-        }
-        match page.next {
-            Some(next) => after = Some(next),
-            None => return Ok(()),
-        }
-    }
+    after: Option<&str>,
+) -> Result<(Vec<UserView>, Option<String>), ReadError> {
+    let page = store
+        .scan_page(USER_VIEWS, instance_id, after, super::SCAN_PAGE)
+        .await?;
+    Ok((page.rows.iter().map(to_view).collect(), page.next))
 }
 
 /// The users whose metadata `metadata_key` is `value` (as stored: base64), now.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use castellan_readers::queries::login::by_username;
 use castellan_readers::queries::user::{
-    UserKindView, UserView, get_user, scan_users, users_by_metadata_value,
+    UserKindView, UserView, get_user, users_by_metadata_value, users_page,
 };
 use serde_json::Value;
 
@@ -149,56 +149,87 @@ async fn indexed(
 pub async fn run(scim: &Scim, params: &ListParams) -> Result<Value, ScimError> {
     let ListQuery { page, filter, sort } = ListQuery::parse(params, &USER_RESOURCE_TYPE)?;
     let key = external_id_key(scim).await?;
-    // Candidates: from an index, or every user of the org.
-    let candidates = match &filter {
+    let mut window = Window {
+        offset: page.offset(),
+        end: page.offset().saturating_add(page.count),
+        total: 0,
+        kept: Vec::new(),
+        filter: filter.as_ref(),
+        sorted: sort.is_some(),
+    };
+    // Candidates: from an index, or the org's users page by page (memory: one store page and
+    // the kept resources).
+    let indexed = match &filter {
         Some(filter) => indexed(scim, filter, &key).await?,
         None => None,
     };
-    let candidates = match candidates {
-        Some(found) => found,
-        None => {
-            let mut all = Vec::new();
-            scan_users(scim.state.store(), scim.instance_id(), |user| {
-                if in_org(scim, &user) {
-                    all.push(user);
-                }
-                true
-            })
-            .await
-            .map_err(|e| from_domain(&castellan_api::error::read_error(e)))?;
-            all
-        }
-    };
-    let offset = page.offset();
-    let window_end = offset.saturating_add(page.count);
-    let mut total: u64 = 0;
-    let mut kept: Vec<Value> = Vec::new();
-    for user in &candidates {
-        // Without a filter or a sort only the window's resources are built.
-        let in_window = (total as usize) >= offset && (total as usize) < window_end;
-        if filter.is_none() && sort.is_none() {
-            if in_window {
-                kept.push(resource_of(scim, user, &key).await?);
+    match indexed {
+        Some(found) => {
+            for user in &found {
+                window.offer(scim, user, &key).await?;
             }
-            total += 1;
-            continue;
         }
-        let resource = resource_of(scim, user, &key).await?;
-        if let Some(filter) = &filter
-            && !filter.matches(&resource, &USER_RESOURCE_TYPE)?
-        {
-            continue;
+        None => {
+            let mut after: Option<String> = None;
+            loop {
+                let (users, next) =
+                    users_page(scim.state.store(), scim.instance_id(), after.as_deref())
+                        .await
+                        .map_err(|e| from_domain(&castellan_api::error::read_error(e)))?;
+                for user in users.iter().filter(|u| in_org(scim, u)) {
+                    window.offer(scim, user, &key).await?;
+                }
+                match next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
         }
-        if sort.is_some() || in_window {
-            kept.push(resource);
-        }
-        total += 1;
     }
+    let Window {
+        total, mut kept, ..
+    } = window;
+    let offset = page.offset();
     if let Some(sort) = &sort {
         sort_resources(&mut kept, sort, &USER_RESOURCE_TYPE);
         kept = kept.into_iter().skip(offset).take(page.count).collect();
     }
     Ok(respond(&kept, total, page, params, &USER_RESOURCE_TYPE))
+}
+
+/// The matches of a list walk: their count, and the resources to answer with (the window's, or
+/// every match when they must be sorted first).
+struct Window<'a> {
+    offset: usize,
+    end: usize,
+    total: u64,
+    kept: Vec<Value>,
+    filter: Option<&'a Filter>,
+    sorted: bool,
+}
+
+impl Window<'_> {
+    async fn offer(&mut self, scim: &Scim, user: &UserView, key: &str) -> Result<(), ScimError> {
+        let index = usize::try_from(self.total).unwrap_or(usize::MAX);
+        let in_window = index >= self.offset && index < self.end;
+        // Without a filter or a sort only the window's resources are built.
+        let Some(filter) = self.filter else {
+            if self.sorted || in_window {
+                self.kept.push(resource_of(scim, user, key).await?);
+            }
+            self.total += 1;
+            return Ok(());
+        };
+        let resource = resource_of(scim, user, key).await?;
+        if !filter.matches(&resource, &USER_RESOURCE_TYPE)? {
+            return Ok(());
+        }
+        if self.sorted || in_window {
+            self.kept.push(resource);
+        }
+        self.total += 1;
+        Ok(())
+    }
 }
 
 /// A list request's page, parsed and validated filter, and sort.
