@@ -141,12 +141,19 @@ pub async fn spawn_workers(
         tasks.push(tokio::spawn(relay.run(shutdown.clone())));
         tracing::info!("relay role started");
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        if let Some(task) =
-            crate::notifier::spawn(config, parts.ledger.clone(), clock, shutdown.clone())?
-        {
+        let master_key = crate::master_key::load(config)?;
+        if let Some(task) = crate::notifier::spawn(
+            config,
+            parts.ledger.clone(),
+            clock,
+            master_key.clone(),
+            shutdown.clone(),
+        )? {
             tasks.push(task);
         }
-        if let Some(task) = crate::sinks::spawn(config, parts.ledger.clone(), shutdown.clone())? {
+        if let Some(task) =
+            crate::sinks::spawn(config, parts.ledger.clone(), master_key, shutdown.clone())?
+        {
             tasks.push(task);
         }
     }

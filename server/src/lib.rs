@@ -160,13 +160,20 @@ async fn start_embedded(
     bootstrap::ensure_first_instance(&runtime.writer, &config).await?;
     runtime.projector.catch_up().await?;
     let projector_task = tokio::spawn(runtime.projector.clone().run(shutdown.clone()));
+    let master_key = crate::master_key::load(&config)?;
     let notifier_task = notifier::spawn(
         &config,
         runtime.writer.ledger().clone(),
         runtime.clock.clone(),
+        master_key.clone(),
         shutdown.clone(),
     )?;
-    let sinks_task = sinks::spawn(&config, runtime.writer.ledger().clone(), shutdown.clone())?;
+    let sinks_task = sinks::spawn(
+        &config,
+        runtime.writer.ledger().clone(),
+        master_key.clone(),
+        shutdown.clone(),
+    )?;
 
     let ready = Arc::new(AtomicBool::new(false));
     let outbound = outbound_config::outbound_parts(&config).map_err(ServerError::Config)?;
@@ -185,7 +192,7 @@ async fn start_embedded(
         },
         outbound: outbound.outbound,
         dns: outbound.dns,
-        master_key: crate::master_key::load(&config)?,
+        master_key,
         limits: castellan_api::limits::Limits::new(config.rate_limits),
     };
     let logout_task = castellan_oidc::backchannel::worker::spawn(

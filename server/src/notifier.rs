@@ -42,6 +42,7 @@ pub fn spawn(
     config: &Config,
     ledger: Arc<dyn Ledger>,
     clock: Arc<dyn Clock>,
+    key: castellan_jose::MasterKey,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Option<JoinHandle<()>>, ServerError> {
     let Some(settings) = config
@@ -53,7 +54,6 @@ pub fn spawn(
         return Ok(None);
     };
     let mailer = Mailer::new(&settings).map_err(|e| ServerError::Config(e.to_string()))?;
-    let key = crate::master_key::load(config)?;
     let notifier = Notifier::new(ledger.clone(), mailer, key, clock, external_origin(config));
     let relay = Arc::new(Relay::new(ledger, Arc::new(notifier), relay_config()));
     tracing::info!(host = %settings.host, port = settings.port, "notifier started");

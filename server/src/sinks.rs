@@ -93,6 +93,7 @@ impl SinksSettings {
 pub fn spawn(
     config: &Config,
     ledger: Arc<dyn Ledger>,
+    key: castellan_jose::MasterKey,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Option<JoinHandle<()>>, ServerError> {
     let settings = &config.sinks;
@@ -113,11 +114,6 @@ pub fn spawn(
         timeout: Duration::from_secs(settings.timeout_seconds.max(1)),
         clock,
     };
-    let supervisor = Supervisor::new(
-        writer,
-        crate::master_key::load(config)?,
-        transport,
-        settings.supervisor_config(),
-    );
+    let supervisor = Supervisor::new(writer, key, transport, settings.supervisor_config());
     Ok(Some(tokio::spawn(supervisor.run(shutdown))))
 }
