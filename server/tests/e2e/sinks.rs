@@ -1,14 +1,21 @@
-//! SIEM sinks end to end: a webhook receiver and a syslog receiver in the test get every
-//! matching event exactly once in effect (deduplicated by position), in per-aggregate order,
-//! across a restart; filters by type and org hold; a failing receiver leaves dead letters that a
-//! replay delivers; secrets never come back and never reach the ledger in plaintext.
+//! SIEM sinks end to end: receivers in the test (a signed webhook, Splunk's HTTP Event
+//! Collector, syslog over TCP and over TLS with a private CA, a Kafka topic) get every matching
+//! event exactly once in effect (deduplicated by position), in per-aggregate order, across a
+//! restart; filters by type and org hold; a failing receiver leaves dead letters that a replay
+//! delivers; the delivery metrics add up; secrets never come back and never reach the ledger in
+//! plaintext.
+
+mod delivery;
+mod kafka;
+mod splunk;
+mod tls;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
-use castellan_sinks::format::{syslog, webhook};
+use castellan_sinks::format::syslog;
 use castellan_writer::ledger::{EventFilter, Ledger};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -229,170 +236,28 @@ fn syslog_deliveries(messages: &Mutex<Vec<String>>) -> Vec<(i64, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn receivers_get_every_matching_event_once_in_order_across_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let (hook_url, inbox) = http_receiver().await;
-    let (syslog_address, messages) = syslog_receiver().await;
-    let server = Server::start(dir.path(), &env()).await;
-    let other = add_org(&server, "Audited").await;
-
-    let hook = create_sink(
-        &server,
-        json!({"name": "webhook", "kind": "webhook", "endpoint": hook_url, "secret": KEY,
-               "headers": [{"name": "X-Tenant", "value": "e2e"}],
-               "filter": {"eventTypes": ["user.*"], "orgIds": [other]}}),
-    )
-    .await;
-    assert_eq!(hook["hasSecret"], true);
-    assert!(!hook.to_string().contains(KEY), "the secret is write-only");
-    create_sink(
-        &server,
-        json!({"name": "syslog", "kind": "syslog", "endpoint": syslog_address,
-               "filter": {"eventTypes": ["user.human.added"]}}),
-    )
-    .await;
-    for (name, org) in [("ann", Some(&other)), ("bob", None), ("cyd", Some(&other))] {
-        add_user(&server, name, org.map(String::as_str)).await;
-    }
-    let owner = other.clone();
-    let hook_expected = expected(&server, |e| {
-        e.event_type.starts_with("user.") && e.resource_owner == owner
-    })
-    .await;
-    let syslog_expected = expected(&server, |e| e.event_type == "user.human.added").await;
-    wait_for(&hook_expected, || webhook_deliveries(&inbox)).await;
-    wait_for(&syslog_expected, || syslog_deliveries(&messages)).await;
-
-    let server = server.restart().await;
-    for (name, org) in [("dan", Some(&other)), ("eve", None)] {
-        add_user(&server, name, org.map(String::as_str)).await;
-    }
-    let hook_expected = expected(&server, |e| {
-        e.event_type.starts_with("user.") && e.resource_owner == owner
-    })
-    .await;
-    let syslog_expected = expected(&server, |e| e.event_type == "user.human.added").await;
-    assert!(hook_expected.iter().any(|(_, id)| id == "dan"));
-    assert!(
-        !hook_expected
-            .iter()
-            .any(|(_, id)| id == "bob" || id == "eve")
-    );
-    wait_for(&hook_expected, || webhook_deliveries(&inbox)).await;
-    wait_for(&syslog_expected, || syslog_deliveries(&messages)).await;
-    // Anything still in flight would show up as an unexpected extra.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_once_in_order(&hook_expected, &webhook_deliveries(&inbox));
-    assert_once_in_order(&syslog_expected, &syslog_deliveries(&messages));
-
-    for (_, signature, body) in inbox.received.lock().unwrap().iter() {
-        assert!(
-            webhook::verify(KEY.as_bytes(), signature, body.as_bytes()),
-            "ZITADEL-Signature {signature}"
-        );
-    }
-    assert!(
-        messages
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|m| m.starts_with("<110>1 ") && m.contains(" CEF:0|Castellan|Castellan|"))
-    );
-
-    let (status, list) = server.rest(Method::GET, "/castellan/v1/sinks", None).await;
-    assert_eq!(status, 200, "{list}");
-    assert_eq!(list["sinks"].as_array().unwrap().len(), 2);
-    assert!(!list.to_string().contains(KEY));
-    let ledger = std::fs::read(dir.path().join("ledger.db")).unwrap();
-    let plain = KEY.as_bytes();
-    assert!(
-        !ledger.windows(plain.len()).any(|w| w == plain),
-        "the signing key is sealed in the ledger"
-    );
-    let (status, _) = server
-        .raw(Method::GET, "/castellan/v1/sinks", "", None, None)
-        .await;
-    assert_eq!(status, 401);
-}
-
-#[tokio::test]
-async fn a_failing_receiver_leaves_dead_letters_that_a_replay_delivers() {
-    let dir = tempfile::tempdir().unwrap();
-    let (hook_url, inbox) = http_receiver().await;
-    *inbox.failing.lock().unwrap() = true;
-    let server = Server::start(dir.path(), &env()).await;
-    let org = add_org(&server, "Failing").await;
-    let sink = create_sink(
-        &server,
-        json!({"name": "flaky", "kind": "webhook", "endpoint": hook_url, "secret": KEY,
-               "filter": {"eventTypes": ["user.human.added"], "orgIds": [org]}}),
-    )
-    .await;
-    let id = sink["id"].as_str().unwrap().to_owned();
-    add_user(&server, "fay", Some(&org)).await;
-    add_user(&server, "gus", Some(&org)).await;
-    let letters_path = format!("/castellan/v1/sinks/{id}/dead-letters");
-    let mut letters = Vec::new();
-    for _ in 0..300 {
-        let (status, body) = server.rest(Method::GET, &letters_path, None).await;
-        assert_eq!(status, 200, "{body}");
-        letters = body["deadLetters"].as_array().unwrap().clone();
-        if letters.len() == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(letters.len(), 2, "{letters:?}");
-    assert_eq!(letters[0]["aggregateId"], "fay");
-    assert!(letters[0]["error"].as_str().unwrap().contains("500"));
-    assert!(inbox.received.lock().unwrap().is_empty());
-
-    // Still failing: the replay answers unavailable and the letter stays.
-    let position = letters[0]["position"].as_str().unwrap().to_owned();
-    let replay = format!("{letters_path}/{position}/replay");
-    let (status, body) = server.rest(Method::POST, &replay, Some(json!({}))).await;
-    assert_eq!(status, 503, "{body}");
-
-    *inbox.failing.lock().unwrap() = false;
-    for letter in &letters {
-        let position = letter["position"].as_str().unwrap();
-        let (status, body) = server
-            .rest(
-                Method::POST,
-                &format!("{letters_path}/{position}/replay"),
-                Some(json!({})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-    }
-    let delivered: Vec<String> = webhook_deliveries(&inbox)
-        .into_iter()
-        .map(|(_, id)| id)
-        .collect();
-    assert_eq!(delivered, ["fay", "gus"]);
-    let (_, body) = server.rest(Method::GET, &letters_path, None).await;
-    assert_eq!(body["deadLetters"], json!([]));
-    let (status, body) = server.rest(Method::POST, &replay, Some(json!({}))).await;
-    assert_eq!(status, 404, "a resolved letter is gone: {body}");
-
-    // Healthy again: new events flow without a replay.
-    add_user(&server, "hal", Some(&org)).await;
-    for _ in 0..300 {
-        if webhook_deliveries(&inbox).iter().any(|(_, id)| id == "hal") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(webhook_deliveries(&inbox).iter().any(|(_, id)| id == "hal"));
-
-    let (status, _) = server
-        .rest(Method::DELETE, &format!("/castellan/v1/sinks/{id}"), None)
+/// The value of `name{sink="<sink>"}` on `/debug/metrics`; `None` when it is not there.
+async fn metric(server: &Server, name: &str, sink: &str) -> Option<f64> {
+    let (status, body) = server
+        .raw(Method::GET, "/debug/metrics", "", None, None)
         .await;
     assert_eq!(status, 200);
-    let (status, body) = server
-        .rest(Method::GET, &format!("/castellan/v1/sinks/{id}"), None)
-        .await;
-    assert_eq!(status, 404, "{body}");
-    assert_eq!(body["code"], 5);
+    let text = body.as_str().unwrap_or_default().to_owned();
+    let series = format!("{name}{{sink=\"{sink}\"}} ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&series))
+        .map(|value| value.trim().parse().unwrap())
+}
+
+/// Waits (bounded) until `metric` reaches `value`; the value it last had.
+async fn metric_reaches(server: &Server, name: &str, sink: &str, value: f64) -> Option<f64> {
+    let mut last = None;
+    for _ in 0..300 {
+        last = metric(server, name, sink).await;
+        if last == Some(value) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    last
 }

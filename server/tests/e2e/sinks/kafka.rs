@@ -1,0 +1,1 @@
+//! The Kafka sink: Avro audit events on a topic for analytics consumers.
