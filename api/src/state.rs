@@ -98,6 +98,9 @@ pub struct AppState {
     pub master_key: MasterKey,
     /// Rate limits of the login and token endpoints.
     pub limits: crate::limits::Limits,
+    /// Events to Avro (Confluent's wire format) with the relay's schema ids: what a Kafka sink's
+    /// dead-letter replay sends.
+    pub event_encoder: Arc<dyn castellan_writer::relay::kafka::EventEncoder>,
 }
 
 impl AppState {

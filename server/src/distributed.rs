@@ -26,8 +26,8 @@ use castellan_writer::relay::{Relay, RelayConfig};
 use crate::ServerError;
 use crate::config::Config;
 
-/// Events to Avro with the registered schema ids.
-struct AvroEncoder(Arc<SchemaIds>);
+/// Events to Avro with the registered schema ids (also what Kafka sinks send).
+pub(crate) struct AvroEncoder(pub(crate) Arc<SchemaIds>);
 
 impl EventEncoder for AvroEncoder {
     fn encode(&self, event: &Event) -> Result<Vec<u8>, String> {
@@ -151,9 +151,14 @@ pub async fn spawn_workers(
         )? {
             tasks.push(task);
         }
-        if let Some(task) =
-            crate::sinks::spawn(config, parts.ledger.clone(), master_key, shutdown.clone())?
-        {
+        let encoder = Arc::new(AvroEncoder(parts.ids.clone()));
+        if let Some(task) = crate::sinks::spawn(
+            config,
+            parts.ledger.clone(),
+            master_key,
+            encoder,
+            shutdown.clone(),
+        )? {
             tasks.push(task);
         }
     }
@@ -186,6 +191,7 @@ pub fn app_state(config: &Config, parts: &Parts) -> Result<(AppState, Arc<Writer
         Arc::new(SnowflakeIds::new(SystemClock, node_id())),
     ));
     let app = AppState {
+        event_encoder: Arc::new(AvroEncoder(parts.ids.clone())),
         writer: writer.clone(),
         store: parts.store.clone(),
         consistency: Arc::new(StreamConsistency::new(

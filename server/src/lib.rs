@@ -22,6 +22,8 @@ use castellan_core::clock::{Clock, SystemClock};
 use castellan_core::ids::SnowflakeIds;
 use castellan_readers::projections;
 use castellan_readers::runner::Projector;
+use castellan_schemas::catalog::SchemaCatalog;
+use castellan_schemas::registry::EmbeddedRegistry;
 use castellan_writer::Writer;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::watch;
@@ -168,10 +170,20 @@ async fn start_embedded(
         master_key.clone(),
         shutdown.clone(),
     )?;
+    // Kafka sinks send the relay's Avro: the embedded registry's ids, served below.
+    let registry = Arc::new(
+        EmbeddedRegistry::new(
+            SchemaCatalog::new(&config.kafka.topic)
+                .map_err(|e| ServerError::Config(format!("schemas: {e}")))?,
+        )
+        .map_err(|e| ServerError::Config(format!("schemas: {e}")))?,
+    );
+    let encoder = Arc::new(distributed::AvroEncoder(Arc::new(registry.ids())));
     let sinks_task = sinks::spawn(
         &config,
         runtime.writer.ledger().clone(),
         master_key.clone(),
+        encoder.clone(),
         shutdown.clone(),
     )?;
 
@@ -194,13 +206,14 @@ async fn start_embedded(
         dns: outbound.dns,
         master_key,
         limits: castellan_api::limits::Limits::new(config.rate_limits),
+        event_encoder: encoder,
     };
     let logout_task = castellan_oidc::backchannel::worker::spawn(
         app.clone(),
         config.backchannel.worker(),
         shutdown.clone(),
     );
-    let router = http::router(Some(app), None, ready.clone(), metrics);
+    let router = http::router(Some(app), Some(registry), ready.clone(), metrics);
     ready.store(true, Ordering::Release);
     tracing::info!(port = config.port, domain = %config.external_domain, "castellan is ready");
     axum::serve(

@@ -11,6 +11,7 @@ use castellan_sinks::supervisor::{Supervisor, SupervisorConfig};
 use castellan_sinks::worker::RetryPolicy;
 use castellan_writer::Writer;
 use castellan_writer::ledger::Ledger;
+use castellan_writer::relay::kafka::EventEncoder;
 use serde::Deserialize;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -32,7 +33,7 @@ pub struct SinksSettings {
     /// The first retry pause; it doubles up to `RetryMaxMillis`.
     pub retry_base_millis: u64,
     pub retry_max_millis: u64,
-    /// Time limit of syslog connects and writes.
+    /// Time limit of syslog connects and writes, and of a Kafka record's acknowledgement.
     pub timeout_seconds: u64,
 }
 
@@ -94,6 +95,7 @@ pub fn spawn(
     config: &Config,
     ledger: Arc<dyn Ledger>,
     key: castellan_jose::MasterKey,
+    encoder: Arc<dyn EventEncoder>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Option<JoinHandle<()>>, ServerError> {
     let settings = &config.sinks;
@@ -113,6 +115,7 @@ pub fn spawn(
         host: config.external_domain.clone(),
         timeout: Duration::from_secs(settings.timeout_seconds.max(1)),
         clock,
+        encoder,
     };
     let supervisor = Supervisor::new(writer, key, transport, settings.supervisor_config());
     Ok(Some(tokio::spawn(supervisor.run(shutdown))))

@@ -6,7 +6,7 @@
 //! attempt the events become dead letters on the sink and delivery moves on.
 //!
 //! Formats are pure ([`format`]); transports ([`transport`]) go through the one SSRF-protected
-//! HTTP client, or (syslog) through a TCP/TLS connection whose resolved address the same
+//! HTTP client, or (syslog, Kafka) through connections whose resolved addresses the same
 //! address policy checks. The [`supervisor::Supervisor`] starts and stops workers as sinks are
 //! created, changed and removed.
 

@@ -194,6 +194,7 @@ pub async fn replay(
         host: caller.instance.domain.clone(),
         timeout: Duration::from_secs(10),
         clock: state.clock.clone(),
+        encoder: state.event_encoder.clone(),
     };
     let transport = Transport::build(
         &caller.instance.id,

@@ -41,6 +41,12 @@ pub struct SinkRequest {
     pub tls: bool,
     #[serde(default)]
     pub headers: Vec<HeaderWire>,
+    /// Syslog over TLS: the CA certificates (PEM) to trust instead of the Web PKI.
+    #[serde(default)]
+    pub ca_pem: String,
+    /// Kafka: the topic.
+    #[serde(default)]
+    pub topic: String,
     #[serde(default)]
     pub secret: Option<String>,
     #[serde(default)]
@@ -68,6 +74,8 @@ impl SinkRequest {
                         value: h.value.clone(),
                     })
                     .collect(),
+                ca_pem: self.ca_pem.clone(),
+                topic: self.topic.clone(),
             },
             filter: SinkFilter {
                 event_types: self.filter.event_types.clone(),
@@ -96,6 +104,8 @@ pub struct SinkWire {
     pub endpoint: String,
     pub tls: bool,
     pub headers: Vec<HeaderWire>,
+    pub ca_pem: String,
+    pub topic: String,
     pub filter: FilterWire,
     /// Whether a credential is set (it is never shown).
     pub has_secret: bool,
@@ -119,6 +129,8 @@ impl From<SinkView> for SinkWire {
                     value: h.value,
                 })
                 .collect(),
+            ca_pem: view.ca_pem,
+            topic: view.topic,
             filter: FilterWire {
                 event_types: view.event_types,
                 org_ids: view.org_ids,

@@ -1,6 +1,7 @@
 //! The sink aggregate: a SIEM audit stream of one instance (issue #7). A sink names where the
-//! instance's events go (a signed HTTP webhook, a Splunk HTTP Event Collector, or syslog with
-//! CEF over TCP/TLS), which events (filters by event type and org), and the credential it uses.
+//! instance's events go (a signed HTTP webhook, a Splunk HTTP Event Collector, syslog with CEF
+//! over TCP/TLS, or a Kafka topic of Avro events), which events (filters by event type and org),
+//! and the credential it uses.
 //!
 //! The credential (webhook signing key, Splunk token) is never in an event in plaintext: the
 //! edge seals it with the master key and the events carry only the sealed string.
@@ -24,6 +25,10 @@ pub const MAX_ENDPOINT_LEN: usize = 2000;
 pub const MAX_HEADERS: usize = 20;
 pub const MAX_FILTERS: usize = 100;
 pub const MAX_ERROR_LEN: usize = 1000;
+/// The largest custom CA bundle (PEM) a syslog sink may carry.
+pub const MAX_CA_PEM_LEN: usize = 65_536;
+/// Kafka's own limit on topic names.
+pub const MAX_TOPIC_LEN: usize = 249;
 /// The event types of the delivery bookkeeping, which no sink delivers (a failing sink would
 /// otherwise feed itself its own failures).
 pub const BOOKKEEPING_EVENTS: [&str; 2] = ["sink.delivery.failed", "sink.dead_letter.resolved"];
@@ -39,6 +44,8 @@ pub enum SinkKind {
     SplunkHec,
     /// RFC 5424 syslog over TCP (RFC 6587 octet counting), the message a CEF line.
     Syslog,
+    /// A Kafka topic: the events as Avro in Confluent's wire format, keyed by aggregate id.
+    Kafka,
 }
 
 impl SinkKind {
@@ -47,9 +54,10 @@ impl SinkKind {
             "webhook" => Ok(Self::Webhook),
             "splunk_hec" => Ok(Self::SplunkHec),
             "syslog" => Ok(Self::Syslog),
+            "kafka" => Ok(Self::Kafka),
             _ => Err(DomainError::invalid(
                 "SINK-0002",
-                "kind must be webhook, splunk_hec or syslog",
+                "kind must be webhook, splunk_hec, syslog or kafka",
             )),
         }
     }
@@ -59,12 +67,13 @@ impl SinkKind {
             Self::Webhook => "webhook",
             Self::SplunkHec => "splunk_hec",
             Self::Syslog => "syslog",
+            Self::Kafka => "kafka",
         }
     }
 
     /// Whether the sink cannot work without a credential.
     pub fn needs_secret(self) -> bool {
-        !matches!(self, Self::Syslog)
+        matches!(self, Self::Webhook | Self::SplunkHec)
     }
 }
 
@@ -78,11 +87,18 @@ pub struct Header {
 /// The non-secret settings of a sink.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SinkSettings {
-    /// The URL (webhook, Splunk HEC) or `host:port` (syslog).
+    /// The URL (webhook, Splunk HEC), `host:port` (syslog) or the brokers `host:port,…` (Kafka).
     pub endpoint: String,
     /// Syslog only: TLS (RFC 5425) instead of plain TCP.
     pub tls: bool,
     pub headers: Vec<Header>,
+    /// Syslog over TLS only: the certificate authorities (PEM) the server's certificate must
+    /// chain to, instead of the Web PKI roots; empty for the Web PKI. Not a secret.
+    #[serde(default)]
+    pub ca_pem: String,
+    /// Kafka only: the topic.
+    #[serde(default)]
+    pub topic: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -262,7 +278,8 @@ fn validate(spec: &SinkSpec) -> Result<SinkSpec, DomainError> {
     if spec.settings.tls && spec.kind != SinkKind::Syslog {
         return Err(DomainError::invalid(
             "SINK-0004",
-            "tls applies to syslog sinks; HTTP sinks use an https URL",
+            "tls applies to syslog sinks; HTTP sinks use an https URL, Kafka sinks plaintext \
+             brokers",
         ));
     }
     if spec.settings.headers.len() > MAX_HEADERS {
@@ -274,6 +291,10 @@ fn validate(spec: &SinkSpec) -> Result<SinkSpec, DomainError> {
     for header in &spec.settings.headers {
         validate_header(spec.kind, header)?;
     }
+    let ca_pem = spec.settings.ca_pem.trim();
+    validate_ca_pem(spec, ca_pem)?;
+    let topic = spec.settings.topic.trim();
+    validate_topic(spec.kind, topic)?;
     Ok(SinkSpec {
         name: name.to_owned(),
         kind: spec.kind,
@@ -281,6 +302,12 @@ fn validate(spec: &SinkSpec) -> Result<SinkSpec, DomainError> {
             endpoint: endpoint.to_owned(),
             tls: spec.settings.tls,
             headers: spec.settings.headers.clone(),
+            ca_pem: if ca_pem.is_empty() {
+                String::new()
+            } else {
+                format!("{ca_pem}\n")
+            },
+            topic: topic.to_owned(),
         },
         filter: spec.filter.validated()?,
     })
@@ -311,6 +338,86 @@ fn validate_endpoint(kind: SinkKind, endpoint: &str) -> Result<(), DomainError> 
             Some(_) => Ok(()),
             None => Err(bad("endpoint must be host:port")),
         },
+        SinkKind::Kafka => {
+            if endpoint.split(',').all(|b| split_host_port(b).is_some()) {
+                Ok(())
+            } else {
+                Err(bad("endpoint must be the brokers, host:port[,host:port…]"))
+            }
+        }
+    }
+}
+
+/// The PEM marker of one certificate.
+const PEM_BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+const PEM_END: &str = "-----END CERTIFICATE-----";
+
+/// A CA bundle belongs to a syslog sink over TLS and is one or more PEM certificates (base64
+/// between the markers; whether they are X.509 the transport finds out).
+fn validate_ca_pem(spec: &SinkSpec, ca_pem: &str) -> Result<(), DomainError> {
+    if ca_pem.is_empty() {
+        return Ok(());
+    }
+    let bad = |message: &str| DomainError::invalid("SINK-0022", message.to_owned());
+    if spec.kind != SinkKind::Syslog || !spec.settings.tls {
+        return Err(bad("caPem applies to syslog sinks over TLS"));
+    }
+    if ca_pem.len() > MAX_CA_PEM_LEN {
+        return Err(bad("caPem is larger than 64 KiB"));
+    }
+    let mut certificates = 0;
+    let mut rest = ca_pem;
+    while let Some(start) = rest.find(PEM_BEGIN) {
+        let after = rest.get(start + PEM_BEGIN.len()..).unwrap_or_default();
+        let Some(end) = after.find(PEM_END) else {
+            return Err(bad("caPem has a certificate without its END line"));
+        };
+        let body: String = after
+            .get(..end)
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        use base64::Engine as _;
+        if body.is_empty()
+            || base64::engine::general_purpose::STANDARD
+                .decode(&body)
+                .is_err()
+        {
+            return Err(bad("caPem has a certificate that is not base64"));
+        }
+        certificates += 1;
+        rest = after.get(end + PEM_END.len()..).unwrap_or_default();
+    }
+    if certificates == 0 {
+        return Err(bad("caPem must hold PEM certificates (BEGIN CERTIFICATE)"));
+    }
+    Ok(())
+}
+
+/// Kafka sinks need a topic name Kafka accepts; other kinds have none.
+fn validate_topic(kind: SinkKind, topic: &str) -> Result<(), DomainError> {
+    let bad = |message: &str| DomainError::invalid("SINK-0023", message.to_owned());
+    if kind != SinkKind::Kafka {
+        return if topic.is_empty() {
+            Ok(())
+        } else {
+            Err(bad("topic applies to kafka sinks"))
+        };
+    }
+    let valid = !topic.is_empty()
+        && topic.len() <= MAX_TOPIC_LEN
+        && topic != "."
+        && topic != ".."
+        && topic
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if valid {
+        Ok(())
+    } else {
+        Err(bad(
+            "a kafka sink needs a topic of letters, digits, '.', '_' and '-' (at most 249)",
+        ))
     }
 }
 
@@ -339,10 +446,10 @@ const RESERVED_HEADERS: [&str; 6] = [
 ];
 
 fn validate_header(kind: SinkKind, header: &Header) -> Result<(), DomainError> {
-    if kind == SinkKind::Syslog {
+    if matches!(kind, SinkKind::Syslog | SinkKind::Kafka) {
         return Err(DomainError::invalid(
             "SINK-0007",
-            "syslog sinks take no headers",
+            format!("{} sinks take no headers", kind.as_str()),
         ));
     }
     let name_ok = !header.name.is_empty()

@@ -23,6 +23,7 @@ fn webhook() -> SinkSpec {
                 name: "X-Tenant".into(),
                 value: "acme".into(),
             }],
+            ..SinkSettings::default()
         },
         filter: SinkFilter {
             event_types: vec!["user.*".into()],
@@ -173,4 +174,62 @@ fn filters_match_exact_types_prefixes_and_orgs() {
         &all,
         &event("i", "sink.delivery.failed", "i")
     ));
+}
+
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----";
+
+#[test]
+fn a_ca_bundle_belongs_to_syslog_over_tls_and_is_pem() {
+    let mut spec = webhook();
+    spec.settings.headers.clear();
+    spec.settings.ca_pem = PEM.into();
+    assert!(add(&Sink::default(), &spec, "v1.a.b").is_err(), "webhook");
+    spec.kind = SinkKind::Syslog;
+    spec.settings.endpoint = "siem.example.com:6514".into();
+    assert!(add(&Sink::default(), &spec, "").is_err(), "plain TCP");
+    spec.settings.tls = true;
+    let sink = applied(&add(&Sink::default(), &spec, "").unwrap().events);
+    assert_eq!(sink.settings.ca_pem, format!("{PEM}\n"));
+    for bad in [
+        "not pem",
+        "-----BEGIN CERTIFICATE-----\nTUlJQg==",
+        "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----",
+    ] {
+        spec.settings.ca_pem = bad.into();
+        let error = add(&Sink::default(), &spec, "").unwrap_err();
+        assert_eq!(error.code, "SINK-0022", "{bad}");
+    }
+}
+
+#[test]
+fn a_kafka_sink_names_its_brokers_and_topic_and_needs_no_secret() {
+    let mut spec = webhook();
+    spec.kind = SinkKind::Kafka;
+    spec.settings.headers.clear();
+    spec.settings.endpoint = "kafka-1:9092, kafka-2:9092".into();
+    assert_eq!(
+        add(&Sink::default(), &spec, "").unwrap_err().code,
+        "SINK-0006",
+        "a space in the broker list"
+    );
+    spec.settings.endpoint = "kafka-1:9092,kafka-2:9092".into();
+    assert_eq!(
+        add(&Sink::default(), &spec, "").unwrap_err().code,
+        "SINK-0023",
+        "no topic"
+    );
+    spec.settings.topic = "castellan audit".into();
+    assert!(add(&Sink::default(), &spec, "").is_err());
+    spec.settings.topic = "castellan.audit".into();
+    let sink = applied(&add(&Sink::default(), &spec, "").unwrap().events);
+    assert_eq!(sink.kind, SinkKind::Kafka);
+    assert_eq!(sink.settings.topic, "castellan.audit");
+    spec.settings.endpoint = "kafka-1".into();
+    assert!(add(&Sink::default(), &spec, "").is_err(), "no port");
+    let mut webhook = webhook();
+    webhook.settings.topic = "t".into();
+    assert_eq!(
+        add(&Sink::default(), &webhook, "v1.a.b").unwrap_err().code,
+        "SINK-0023"
+    );
 }

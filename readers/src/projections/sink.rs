@@ -38,6 +38,8 @@ fn config_columns(
         ("endpoint", json!(settings.endpoint)),
         ("tls", json!(settings.tls)),
         ("headers", json!(settings.headers)),
+        ("ca_pem", json!(settings.ca_pem)),
+        ("topic", json!(settings.topic)),
         ("event_types", json!(filter.event_types)),
         ("org_ids", json!(filter.org_ids)),
     ]

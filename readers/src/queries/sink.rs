@@ -18,6 +18,8 @@ pub struct SinkView {
     pub endpoint: String,
     pub tls: bool,
     pub headers: Vec<Header>,
+    pub ca_pem: String,
+    pub topic: String,
     pub event_types: Vec<String>,
     pub org_ids: Vec<String>,
     pub has_secret: bool,
@@ -47,6 +49,8 @@ fn sink_view(columns: &Columns) -> SinkView {
             .get("headers")
             .and_then(|value| serde_json::from_value(value.clone()).ok())
             .unwrap_or_default(),
+        ca_pem: text(columns, "ca_pem"),
+        topic: text(columns, "topic"),
         event_types: strings(columns, "event_types"),
         org_ids: strings(columns, "org_ids"),
         has_secret: columns

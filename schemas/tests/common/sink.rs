@@ -14,6 +14,7 @@ pub fn sink_samples() -> Vec<SinkEvent> {
                     name: "X-Tenant".into(),
                     value: "acme".into(),
                 }],
+                ..SinkSettings::default()
             },
             filter: SinkFilter {
                 event_types: vec!["user.*".into()],
@@ -21,12 +22,25 @@ pub fn sink_samples() -> Vec<SinkEvent> {
             },
             sealed_secret: "v1.bm9uY2U.Y2lwaGVy".into(),
         },
+        SinkEvent::Added {
+            name: "Analytics".into(),
+            kind: SinkKind::Kafka,
+            settings: SinkSettings {
+                endpoint: "kafka-1:9092,kafka-2:9092".into(),
+                topic: "castellan.audit".into(),
+                ..SinkSettings::default()
+            },
+            filter: SinkFilter::default(),
+            sealed_secret: String::new(),
+        },
         SinkEvent::Changed {
             name: "Syslog".into(),
             settings: SinkSettings {
                 endpoint: "siem.example.com:6514".into(),
                 tls: true,
                 headers: vec![],
+                ca_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".into(),
+                topic: String::new(),
             },
             filter: SinkFilter::default(),
         },

@@ -1,7 +1,9 @@
 //! Getting formatted events to a sink: HTTP (webhook, Splunk HEC) through the one
-//! SSRF-protected client, syslog through [`syslog`]'s TCP/TLS connection.
+//! SSRF-protected client, syslog through [`syslog`]'s TCP/TLS connection, Kafka through
+//! [`kafka`]'s idempotent producer.
 
 pub mod http;
+pub mod kafka;
 pub mod syslog;
 
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use castellan_core::clock::Clock;
 use castellan_core::sink::{self, Sink, SinkKind};
 use castellan_jose::MasterKey;
 use castellan_outbound::Outbound;
+use castellan_writer::relay::kafka::EventEncoder;
 
 /// Why a delivery failed: worth retrying, or not.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,9 +38,12 @@ pub struct TransportSettings {
     pub outbound: Outbound,
     /// Names this Castellan in Splunk's `host` and syslog's HOSTNAME.
     pub host: String,
-    /// Connect and write time limit of syslog connections.
+    /// Connect and write time limit of syslog connections, and how long a Kafka record may
+    /// wait for its acknowledgement.
     pub timeout: Duration,
     pub clock: Arc<dyn Clock>,
+    /// Events to Kafka values: the encoder (and so the schema ids) of the relay's topic.
+    pub encoder: Arc<dyn EventEncoder>,
 }
 
 /// A sink's way out, with its credential opened.
@@ -45,6 +51,7 @@ pub enum Transport {
     Webhook(http::Webhook),
     Splunk(http::Splunk),
     Syslog(syslog::Syslog),
+    Kafka(kafka::Kafka),
 }
 
 impl Transport {
@@ -94,11 +101,19 @@ impl Transport {
                     host,
                     port,
                     tls: state.settings.tls,
+                    ca_pem: state.settings.ca_pem.clone(),
                     policy: settings.outbound.policy().clone(),
                     timeout: settings.timeout,
                     hostname: settings.host.clone(),
                 })
             }
+            SinkKind::Kafka => Transport::Kafka(kafka::Kafka::new(
+                &state.settings.endpoint,
+                &state.settings.topic,
+                settings.outbound.policy().clone(),
+                settings.encoder.clone(),
+                settings.timeout,
+            )),
         })
     }
 
@@ -106,7 +121,7 @@ impl Transport {
     pub fn max_batch(&self) -> usize {
         match self {
             Transport::Webhook(_) => 1,
-            Transport::Splunk(_) | Transport::Syslog(_) => 100,
+            Transport::Splunk(_) | Transport::Syslog(_) | Transport::Kafka(_) => 100,
         }
     }
 
@@ -121,6 +136,7 @@ impl Transport {
             }
             Transport::Splunk(splunk) => splunk.send(events).await,
             Transport::Syslog(syslog) => syslog.send(events).await,
+            Transport::Kafka(kafka) => kafka.send(events).await,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Syslog over TCP (RFC 6587, octet counting) or TLS (RFC 5425). Not HTTP, so the outbound
 //! client cannot guard it: the name is resolved here and every address checked against the
 //! same [`AddressPolicy`]; only an allowed address is connected to. TLS verifies the server
-//! against the Web PKI roots (webpki-roots) and the sink's host name.
+//! against the Web PKI roots (webpki-roots), or only against the sink's own CA bundle when it
+//! has one (a private SIEM), and the sink's host name. A certificate that does not verify is a
+//! permanent failure (retrying does not change it).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,7 +14,8 @@ use castellan_outbound::AddressPolicy;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 use super::DeliveryError;
@@ -22,6 +25,8 @@ pub struct Syslog {
     pub host: String,
     pub port: u16,
     pub tls: bool,
+    /// The CA certificates (PEM) trusted instead of the Web PKI; empty for the Web PKI.
+    pub ca_pem: String,
     pub policy: AddressPolicy,
     pub timeout: Duration,
     /// The HOSTNAME of the messages.
@@ -45,11 +50,11 @@ impl Syslog {
         let written = if self.tls {
             let server_name = ServerName::try_from(self.host.clone())
                 .map_err(|e| DeliveryError::Permanent(format!("syslog TLS name: {e}")))?;
-            let connector = TlsConnector::from(tls_config()?);
+            let connector = TlsConnector::from(tls_config(&self.ca_pem)?);
             let tls = tokio::time::timeout(self.timeout, connector.connect(server_name, tcp))
                 .await
                 .map_err(|e| transient("syslog TLS handshake", e))?
-                .map_err(|e| transient("syslog TLS handshake", e))?;
+                .map_err(handshake_error)?;
             self.write_all(tls, &payload).await
         } else {
             self.write_all(tcp, &payload).await
@@ -99,9 +104,49 @@ impl Syslog {
     }
 }
 
-fn tls_config() -> Result<Arc<ClientConfig>, DeliveryError> {
+/// A server certificate that does not verify is permanent; other handshake failures are not.
+fn handshake_error(error: std::io::Error) -> DeliveryError {
+    let rejected = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<tokio_rustls::rustls::Error>())
+        .is_some_and(|e| {
+            matches!(
+                e,
+                tokio_rustls::rustls::Error::InvalidCertificate(_)
+                    | tokio_rustls::rustls::Error::NoCertificatesPresented
+            )
+        });
+    if rejected {
+        DeliveryError::Permanent(format!(
+            "syslog TLS handshake: the server's certificate is not trusted: {error}"
+        ))
+    } else {
+        transient("syslog TLS handshake", error)
+    }
+}
+
+/// The roots: the sink's CA bundle when it has one, else the Web PKI.
+fn roots(ca_pem: &str) -> Result<RootCertStore, DeliveryError> {
     let mut roots = RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if ca_pem.trim().is_empty() {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        return Ok(roots);
+    }
+    let bad = |e: &dyn std::fmt::Display| {
+        DeliveryError::Permanent(format!("the sink's CA bundle is not usable: {e}"))
+    };
+    for certificate in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        let certificate = certificate.map_err(|e| bad(&e))?;
+        roots.add(certificate).map_err(|e| bad(&e))?;
+    }
+    if roots.is_empty() {
+        return Err(bad(&"no certificate"));
+    }
+    Ok(roots)
+}
+
+fn tls_config(ca_pem: &str) -> Result<Arc<ClientConfig>, DeliveryError> {
+    let roots = roots(ca_pem)?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -123,6 +168,7 @@ mod tests {
             host: "127.0.0.1".into(),
             port,
             tls: false,
+            ca_pem: String::new(),
             policy,
             timeout: Duration::from_secs(5),
             hostname: "h".into(),
@@ -158,5 +204,17 @@ mod tests {
         let messages = receiver.await.unwrap();
         assert_eq!(messages.len(), 2);
         assert!(messages[1].contains("CEF:0|Castellan|Castellan|"));
+    }
+}
+
+#[cfg(test)]
+mod root_tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_that_is_no_certificate_is_permanent() {
+        assert!(roots("").unwrap().len() > 10, "the Web PKI");
+        let garbage = "-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n";
+        assert!(matches!(roots(garbage), Err(DeliveryError::Permanent(_))));
     }
 }
