@@ -86,8 +86,7 @@ pub const GROUP_MEMBERS: &str = "group_members";
 pub const GROUPS_BY_USER: &str = "groups_by_user";
 /// partition: instance id · clustering: sink id. SIEM sinks: `id`, `name`, `kind`, `endpoint`,
 /// `tls`, `headers` (JSON array of `{name, value}`), `ca_pem`, `topic`, `event_types`, `org_ids`
-/// (JSON arrays),
-/// `has_secret`, `created`, `changed`, `sequence`. The sealed secret is not projected.
+/// (JSON arrays), `has_secret`, `created`, `changed`, `sequence`. The sealed secret is not projected.
 pub const SINKS: &str = "sinks";
 /// partition: (instance id, sink id) · clustering: the event's position, zero-padded to 20
 /// digits. A sink's open dead letters: `position`, `event_type`, `aggregate_id`, `error`,
