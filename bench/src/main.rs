@@ -10,6 +10,7 @@ mod pg;
 mod pipeline;
 mod report;
 mod scim;
+mod sinks;
 mod stats;
 
 use std::path::PathBuf;
@@ -121,6 +122,10 @@ enum Scenario {
     /// SCIM 2.0 provisioning: create --users users in one org (POST /Users, Okta-like bodies),
     /// then userName lookups among them; on the embedded store and on the distributed mode.
     Scim,
+    /// SIEM sinks: events/s each sink kind (webhook, Splunk HEC, syslog TCP, Kafka with
+    /// --kafka-brokers) delivers while catching up with --events pre-loaded user creations, and
+    /// commit-to-delivery latency at --rate events/s for --duration.
+    Sinks,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -174,6 +179,9 @@ async fn main() -> Result<()> {
     }
     if cli.scenario == Scenario::Scim {
         run_scim(&cli, &tmp_base, &mut results).await;
+    }
+    if cli.scenario == Scenario::Sinks {
+        run_sinks(&cli, &tmp_base, &mut results).await;
     }
 
     let wall = started.elapsed();
@@ -362,6 +370,36 @@ async fn run_scim(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::R
         let outcome =
             scim::run_distributed(&config, &scim_config, postgres_url, brokers, nodes).await;
         record(outcome, "scim, cassandra");
+    }
+}
+
+async fn run_sinks(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::RunResults) {
+    let (bin, profile) = match api::resolve_bin(cli.castellan_bin.clone()) {
+        Ok(found) => found,
+        Err(error) => return failed(results, "sinks", &error),
+    };
+    println!(
+        "sinks: castellan binary {} ({profile} build)",
+        bin.display()
+    );
+    results.castellan_bin = Some((bin.display().to_string(), profile));
+    let config = api::ApiConfig {
+        bin,
+        duration: Duration::from_secs_f64(cli.duration),
+        tmp_base: tmp_base.to_owned(),
+    };
+    let sinks_config = sinks::SinksConfig {
+        preload: cli.events,
+        rate: cli.rate,
+        latency_duration: Duration::from_secs_f64(cli.duration),
+        kafka_brokers: cli.kafka_brokers.clone(),
+    };
+    match sinks::run(&config, &sinks_config).await {
+        Ok((run, notes)) => {
+            results.notes.extend(notes);
+            results.servers.push(run);
+        }
+        Err(error) => failed(results, "sinks", &error),
     }
 }
 
