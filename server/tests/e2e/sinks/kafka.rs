@@ -76,6 +76,13 @@ impl Topic {
     }
 }
 
+/// The project's registry client against a server's registry API.
+// The test is the consumer's side, not Castellan's outbound traffic.
+#[allow(clippy::disallowed_methods)]
+fn registry_client(server: &Server) -> ConfluentRegistryClient {
+    ConfluentRegistryClient::new(&server.base_url(), reqwest::Client::new())
+}
+
 /// The ledger's own events, by position.
 async fn ledger_events(server: &Server) -> HashMap<i64, Event> {
     let probe = LedgerProbe::open(&server.data_dir).await;
@@ -136,7 +143,7 @@ async fn a_kafka_topic_gets_the_filtered_events_in_avro_once_in_order_across_a_r
     consumer.subscribe(&[topic.as_str()]).unwrap();
     let mut read = Topic {
         consumer,
-        registry: ConfluentRegistryClient::new(&server.base_url(), reqwest::Client::new()),
+        registry: registry_client(&server),
         schemas: HashMap::new(),
         records: Vec::new(),
     };
@@ -155,7 +162,7 @@ async fn a_kafka_topic_gets_the_filtered_events_in_avro_once_in_order_across_a_r
     // The registry client is bound to the first process's port; the ids do not change.
     let registry_url = server.base_url();
     let server = server.restart().await;
-    read.registry = ConfluentRegistryClient::new(&server.base_url(), reqwest::Client::new());
+    read.registry = registry_client(&server);
     assert_ne!(registry_url, server.base_url());
     for (name, org) in [("dan", Some(&org)), ("eve", None)] {
         add_user(&server, name, org.map(String::as_str)).await;
