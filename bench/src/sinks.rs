@@ -125,17 +125,15 @@ async fn http_receiver(inbox: Arc<Inbox>, splunk: bool) -> Result<String> {
                 loop {
                     let mut length = 0_usize;
                     let mut line = String::new();
-                    let mut first = true;
                     loop {
                         line.clear();
                         match reader.read_line(&mut line).await {
                             Ok(0) | Err(_) => return,
                             Ok(_) => {}
                         }
-                        if line == "\r\n" && !first {
+                        if line == "\r\n" {
                             break;
                         }
-                        first = false;
                         if let Some((name, value)) = line.split_once(':')
                             && name.eq_ignore_ascii_case("content-length")
                         {
@@ -404,14 +402,11 @@ async fn measure(
         .map_or(i64::MAX, |e| e.position);
     let received: Vec<Received> = received.into_iter().filter(|e| e.position <= end).collect();
     let positions: BTreeSet<i64> = received.iter().map(|e| e.position).collect();
-    let (first, last) = (
-        received.iter().map(|e| e.at).min(),
-        received.iter().map(|e| e.at).max(),
-    );
-    let elapsed = match (first, last) {
-        (Some(first), Some(last)) => last.saturating_duration_since(first),
-        _ => Duration::ZERO,
-    };
+    let first = received.iter().map(|e| e.at).min();
+    let last = received.iter().map(|e| e.at).max();
+    let elapsed = first
+        .zip(last)
+        .map_or(Duration::ZERO, |(f, l)| l.duration_since(f));
     let duplicates = received.len() - positions.len();
     let mut results = vec![ApiResult {
         backend: kind.to_owned(),
