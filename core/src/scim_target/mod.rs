@@ -51,7 +51,8 @@ pub enum ScimTargetEvent {
     SecretChanged { sealed_secret: String },
     #[serde(rename = "scim_target.removed")]
     Removed {},
-    /// Pushing the resource the event at `position` changed failed for good: a dead letter.
+    /// Pushing the resource the event at `position` changed failed for good: a dead letter (one
+    /// open letter per resource; the replay pushes the resource's state as it is then).
     #[serde(rename = "scim_target.delivery.failed")]
     DeliveryFailed {
         position: i64,
@@ -59,9 +60,12 @@ pub enum ScimTargetEvent {
         resource_id: String,
         error: String,
     },
-    /// The dead letter at `position` was delivered by a replay.
+    /// The dead letter of this resource was delivered by a replay or a reconcile run.
     #[serde(rename = "scim_target.dead_letter.resolved")]
-    DeadLetterResolved { position: i64 },
+    DeadLetterResolved {
+        resource_type: String,
+        resource_id: String,
+    },
     /// A reconcile run compared the target with Castellan and repaired it.
     #[serde(rename = "scim_target.reconciled")]
     Reconciled {
@@ -121,8 +125,8 @@ pub struct ScimTarget {
     pub filter: TargetFilter,
     pub sealed_secret: String,
     pub state: TargetState,
-    /// Open dead letters by position.
-    pub dead_letters: BTreeMap<i64, DeadLetter>,
+    /// Open dead letters by (resource type, resource id).
+    pub dead_letters: BTreeMap<(String, String), DeadLetter>,
     pub last_reconcile: Option<ReconcileCounts>,
 }
 
@@ -171,7 +175,7 @@ impl Aggregate for ScimTarget {
                 error,
             } => {
                 self.dead_letters.insert(
-                    *position,
+                    (resource_type.clone(), resource_id.clone()),
                     DeadLetter {
                         position: *position,
                         resource_type: resource_type.clone(),
@@ -180,8 +184,12 @@ impl Aggregate for ScimTarget {
                     },
                 );
             }
-            ScimTargetEvent::DeadLetterResolved { position } => {
-                self.dead_letters.remove(position);
+            ScimTargetEvent::DeadLetterResolved {
+                resource_type,
+                resource_id,
+            } => {
+                self.dead_letters
+                    .remove(&(resource_type.clone(), resource_id.clone()));
             }
             ScimTargetEvent::Reconciled {
                 created,
@@ -303,9 +311,15 @@ pub fn remove(state: &ScimTarget, org_id: &str) -> Result<Decision<ScimTargetEve
     Ok(Decision::of(ScimTargetEvent::Removed {}))
 }
 
-/// Records a dead letter (once per position; a target removed meanwhile records nothing).
+fn letter_key(resource_type: &str, resource_id: &str) -> (String, String) {
+    (resource_type.to_owned(), resource_id.to_owned())
+}
+
+/// Records a dead letter (once per resource while it is open; a target removed meanwhile
+/// records nothing).
 pub fn record_failure(state: &ScimTarget, letter: &DeadLetter) -> Decision<ScimTargetEvent> {
-    if !state.exists() || state.dead_letters.contains_key(&letter.position) {
+    let key = letter_key(&letter.resource_type, &letter.resource_id);
+    if !state.exists() || state.dead_letters.contains_key(&key) {
         return Decision::default();
     }
     let error: String = letter.error.chars().take(MAX_ERROR_LEN).collect();
@@ -317,28 +331,33 @@ pub fn record_failure(state: &ScimTarget, letter: &DeadLetter) -> Decision<ScimT
     })
 }
 
-/// The open dead letter at `position`, or NotFound.
+/// The open dead letter of a resource, or NotFound.
 pub fn dead_letter<'a>(
     state: &'a ScimTarget,
     org_id: &str,
-    position: i64,
+    resource_type: &str,
+    resource_id: &str,
 ) -> Result<&'a DeadLetter, DomainError> {
     state.require_in(org_id)?;
     state
         .dead_letters
-        .get(&position)
-        .ok_or_else(|| DomainError::not_found("SCIMT-0004", "No open dead letter at this position"))
+        .get(&letter_key(resource_type, resource_id))
+        .ok_or_else(|| {
+            DomainError::not_found("SCIMT-0004", "No open dead letter for this resource")
+        })
 }
 
-/// Marks the dead letter at `position` delivered.
+/// Marks the dead letter of a resource delivered.
 pub fn resolve(
     state: &ScimTarget,
     org_id: &str,
-    position: i64,
+    resource_type: &str,
+    resource_id: &str,
 ) -> Result<Decision<ScimTargetEvent>, DomainError> {
-    dead_letter(state, org_id, position)?;
+    let letter = dead_letter(state, org_id, resource_type, resource_id)?;
     Ok(Decision::of(ScimTargetEvent::DeadLetterResolved {
-        position,
+        resource_type: letter.resource_type.clone(),
+        resource_id: letter.resource_id.clone(),
     }))
 }
 
@@ -363,7 +382,8 @@ pub fn reconciled(
             .any(|(kind, id)| *kind == letter.resource_type && *id == letter.resource_id)
         {
             decision.events.push(ScimTargetEvent::DeadLetterResolved {
-                position: letter.position,
+                resource_type: letter.resource_type.clone(),
+                resource_id: letter.resource_id.clone(),
             });
         }
     }

@@ -152,8 +152,9 @@ fn dead_letters_are_recorded_once_resolved_by_replay_or_by_a_reconcile_run() {
         target.apply(event, &meta());
     }
     assert!(record_failure(&target, &letter).events.is_empty());
-    assert_eq!(dead_letter(&target, "org-1", 7).unwrap(), &letter);
-    assert!(dead_letter(&target, "org-1", 8).is_err());
+    assert_eq!(dead_letter(&target, "org-1", USER, "u-1").unwrap(), &letter);
+    assert!(dead_letter(&target, "org-1", USER, "u-2").is_err());
+    assert!(dead_letter(&target, "org-2", USER, "u-1").is_err());
 
     let counts = ReconcileCounts {
         updated: 1,
@@ -164,7 +165,10 @@ fn dead_letters_are_recorded_once_resolved_by_replay_or_by_a_reconcile_run() {
     let repaired = reconciled(&target, "org-1", counts, &[(USER.into(), "u-1".into())]).unwrap();
     assert_eq!(
         repaired.events.last(),
-        Some(&ScimTargetEvent::DeadLetterResolved { position: 7 })
+        Some(&ScimTargetEvent::DeadLetterResolved {
+            resource_type: USER.into(),
+            resource_id: "u-1".into()
+        })
     );
     for event in &repaired.events {
         target.apply(event, &meta());

@@ -42,7 +42,10 @@ pub fn scim_target_samples() -> Vec<ScimTargetEvent> {
             resource_id: "u-1".into(),
             error: "HTTP 500".into(),
         },
-        ScimTargetEvent::DeadLetterResolved { position: 1234 },
+        ScimTargetEvent::DeadLetterResolved {
+            resource_type: "user".into(),
+            resource_id: "u-1".into(),
+        },
         ScimTargetEvent::Reconciled {
             created: 1,
             updated: 2,
