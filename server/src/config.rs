@@ -31,6 +31,8 @@ pub struct Config {
     pub password_hasher: PasswordHasherConfig,
     /// SIEM sink delivery (`Sinks.MaxAttempts`, ...).
     pub sinks: crate::sinks::SinksSettings,
+    /// Outbound SCIM pushes (`ScimOutbound.MaxAttempts`, ...).
+    pub scim_outbound: crate::scim_outbound::ScimOutboundSettings,
     /// Base64 of 32 bytes that seal web keys at rest (`CASTELLAN_MASTERKEY`). Unset: a key is
     /// kept in `<data dir>/masterkey` (created on first start). Processes that share a ledger
     /// must share the key.
@@ -219,6 +221,7 @@ impl Default for Config {
             smtp: Default::default(),
             password_hasher: PasswordHasherConfig::default(),
             sinks: crate::sinks::SinksSettings::default(),
+            scim_outbound: crate::scim_outbound::ScimOutboundSettings::default(),
             master_key: None,
             rate_limits: castellan_api::limits::LimitSettings::default(),
             backchannel: Default::default(),
@@ -435,7 +438,8 @@ impl Config {
                     .or_else(|| self.domain_verification.set_env(key, &value))
                     .or_else(|| self.smtp.set_env(key, &value))
                     .or_else(|| self.backchannel.set_env(key, &value))
-                    .or_else(|| self.sinks.set_env(key, &value));
+                    .or_else(|| self.sinks.set_env(key, &value))
+                    .or_else(|| self.scim_outbound.set_env(key, &value));
                 match set {
                     Some(result) => result.map_err(invalid)?,
                     None => return Err(ConfigError::UnknownEnv(name.to_owned())),
