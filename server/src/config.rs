@@ -430,7 +430,8 @@ impl Config {
                 || key.starts_with("DOMAINVERIFICATION_")
                 || key.starts_with("SMTP_")
                 || key.starts_with("BACKCHANNEL_")
-                || key.starts_with("SINKS_") =>
+                || key.starts_with("SINKS_")
+                || key.starts_with("SCIMOUTBOUND_") =>
             {
                 let set = self
                     .outbound

@@ -159,12 +159,9 @@ pub async fn spawn_workers(
         )? {
             tasks.push(task);
         }
-        if let Some(task) = crate::scim_outbound::spawn(
-            config,
-            parts.ledger.clone(),
-            master_key,
-            shutdown.clone(),
-        )? {
+        if let Some(task) =
+            crate::scim_outbound::spawn(config, parts.ledger.clone(), master_key, shutdown.clone())?
+        {
             tasks.push(task);
         }
     }

@@ -105,11 +105,6 @@ pub fn spawn(
         Arc::new(SnowflakeIds::new(SystemClock, 1)),
     ));
     let outbound = crate::outbound_config::outbound_parts(config).map_err(ServerError::Config)?;
-    let supervisor = Supervisor::new(
-        writer,
-        key,
-        outbound.outbound,
-        settings.supervisor_config(),
-    );
+    let supervisor = Supervisor::new(writer, key, outbound.outbound, settings.supervisor_config());
     Ok(Some(tokio::spawn(supervisor.run(shutdown))))
 }

@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use castellan_outbound::{Outbound, OutboundError};
 use castellan_core::scim_target::{AuthKind, TargetSettings};
+use castellan_outbound::{Outbound, OutboundError};
 use serde_json::Value;
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
@@ -166,7 +166,10 @@ impl ScimClient {
         for attempt in 0..2 {
             let token = self.bearer().await?;
             let headers = vec![
-                ("authorization".to_owned(), format!("Bearer {}", token.as_str())),
+                (
+                    "authorization".to_owned(),
+                    format!("Bearer {}", token.as_str()),
+                ),
                 ("accept".to_owned(), SCIM_JSON.to_owned()),
             ];
             let payload = match body {

@@ -212,7 +212,10 @@ mod tests {
         assert_eq!(doc["name"]["formatted"], "Ada Lovelace");
         assert_eq!(doc["emails"][0]["primary"], true);
         assert_eq!(doc["active"], true);
-        assert!(doc.get("displayName").is_none(), "empty values are left out");
+        assert!(
+            doc.get("displayName").is_none(),
+            "empty values are left out"
+        );
         let mut inactive = user();
         inactive.state = UserState::Inactive;
         assert_eq!(user_document(&inactive, "u-1", &[])["active"], false);

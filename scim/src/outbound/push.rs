@@ -8,11 +8,11 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use castellan_core::Position;
 use castellan_core::event::{Aggregate, EventPayload, fold};
 use castellan_core::group::{self, Group};
 use castellan_core::scim_target::{self, Deprovision, ReconcileCounts, ScimTarget};
 use castellan_core::user::{self, User, UserKind, UserState};
-use castellan_core::Position;
 use castellan_writer::ledger::{EventFilter, Ledger};
 use serde_json::Value;
 
@@ -175,7 +175,9 @@ impl Pusher {
                 Ok(Pushed::Deprovisioned)
             }
             Deprovision::Deactivate => {
-                let active = remote.and_then(|r| r.get("active")).and_then(Value::as_bool);
+                let active = remote
+                    .and_then(|r| r.get("active"))
+                    .and_then(Value::as_bool);
                 if active == Some(false) {
                     return Ok(Pushed::Unchanged);
                 }
@@ -312,12 +314,18 @@ impl Pusher {
     pub async fn reconcile(&self) -> Result<ReconcileReport, PushError> {
         let scope = self.scope().await?;
         let mut report = ReconcileReport::default();
-        for user_id in self.ids_created(user::AGGREGATE_TYPE, "user.human.added").await? {
+        for user_id in self
+            .ids_created(user::AGGREGATE_TYPE, "user.human.added")
+            .await?
+        {
             let result = self.sync_user(&scope, &user_id).await;
             tally(&mut report, scim_target::USER, &user_id, result);
         }
         if self.target.settings.push_groups {
-            for group_id in self.ids_created(group::AGGREGATE_TYPE, "group.added").await? {
+            for group_id in self
+                .ids_created(group::AGGREGATE_TYPE, "group.added")
+                .await?
+            {
                 let result = self.sync_group(&scope, &group_id).await;
                 tally(&mut report, scim_target::GROUP, &group_id, result);
             }

@@ -68,7 +68,12 @@ pub struct Supervisor {
 type TargetKey = (String, String);
 
 impl Supervisor {
-    pub fn new(writer: Arc<Writer>, key: MasterKey, http: Outbound, config: SupervisorConfig) -> Self {
+    pub fn new(
+        writer: Arc<Writer>,
+        key: MasterKey,
+        http: Outbound,
+        config: SupervisorConfig,
+    ) -> Self {
         Self {
             writer,
             key,

@@ -12,7 +12,9 @@ use castellan_writer::ledger::EventFilter;
 use castellan_writer::writer::{CommandContext, ledger_error};
 use serde_json::{Value, json};
 
-use super::wire::{CountsWire, DeadLetterWire, ListRequest, TargetIdRequest, TargetRequest, TargetWire};
+use super::wire::{
+    CountsWire, DeadLetterWire, ListRequest, TargetIdRequest, TargetRequest, TargetWire,
+};
 use crate::outbound::push::{Pushed, Pusher};
 use crate::outbound::pusher_for;
 
@@ -51,7 +53,11 @@ fn seal(
 }
 
 /// The target as the ledger has it, if it exists in the caller's target org.
-async fn load(state: &AppState, caller: &Caller, target_id: &str) -> Result<ScimTarget, DomainError> {
+async fn load(
+    state: &AppState,
+    caller: &Caller,
+    target_id: &str,
+) -> Result<ScimTarget, DomainError> {
     let loaded = state
         .writer
         .load::<ScimTarget>(&ctx(caller), target_id)
@@ -64,9 +70,13 @@ async fn run(
     state: &AppState,
     caller: &Caller,
     target_id: &str,
-    decide: impl Fn(&ScimTarget) -> Result<castellan_core::event::Decision<scim_target::ScimTargetEvent>, DomainError>
-        + Send
-        + Sync,
+    decide: impl Fn(
+        &ScimTarget,
+    ) -> Result<
+        castellan_core::event::Decision<scim_target::ScimTargetEvent>,
+        DomainError,
+    > + Send
+    + Sync,
 ) -> Result<(), DomainError> {
     let command = OnScimTarget::new(target_id, caller.target_org(), decide);
     state
@@ -92,7 +102,11 @@ pub async fn create(
     Ok(TargetWire::new(&target_id, &target))
 }
 
-pub async fn list(state: AppState, caller: Caller, _request: ListRequest) -> Result<Value, DomainError> {
+pub async fn list(
+    state: AppState,
+    caller: Caller,
+    _request: ListRequest,
+) -> Result<Value, DomainError> {
     let org = caller.target_org().to_owned();
     let mut ids: Vec<String> = Vec::new();
     let mut after = Position::START;
@@ -180,11 +194,20 @@ pub async fn dead_letters(
 ) -> Result<Value, DomainError> {
     let target_id = require_id(&request.id, "id")?;
     let target = load(&state, &caller, &target_id).await?;
-    let letters: Vec<DeadLetterWire> = target.dead_letters.values().map(DeadLetterWire::from).collect();
+    let letters: Vec<DeadLetterWire> = target
+        .dead_letters
+        .values()
+        .map(DeadLetterWire::from)
+        .collect();
     Ok(json!({ "deadLetters": letters }))
 }
 
-fn pusher(state: &AppState, caller: &Caller, target_id: &str, target: ScimTarget) -> Result<Pusher, DomainError> {
+fn pusher(
+    state: &AppState,
+    caller: &Caller,
+    target_id: &str,
+    target: ScimTarget,
+) -> Result<Pusher, DomainError> {
     pusher_for(
         &state.outbound,
         &state.master_key,
@@ -213,7 +236,9 @@ pub async fn replay(
     let target_id = require_id(&request.id, "id")?;
     let target = load(&state, &caller, &target_id).await?;
     let org = caller.target_org().to_owned();
-    let letter = scim_target::dead_letter(&target, &org, &request.resource_type, &request.resource_id)?.clone();
+    let letter =
+        scim_target::dead_letter(&target, &org, &request.resource_type, &request.resource_id)?
+            .clone();
     let pusher = pusher(&state, &caller, &target_id, target)?;
     let scope = pusher.scope().await.map_err(unavailable)?;
     let result = if letter.resource_type == scim_target::USER {

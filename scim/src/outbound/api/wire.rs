@@ -2,8 +2,8 @@
 
 use castellan_core::DomainError;
 use castellan_core::scim_target::{
-    AttributeMapping, AuthKind, DeadLetter, Deprovision, ScimTarget, TargetFilter,
-    TargetSettings, TargetSpec,
+    AttributeMapping, AuthKind, DeadLetter, Deprovision, ScimTarget, TargetFilter, TargetSettings,
+    TargetSpec,
 };
 use serde::{Deserialize, Serialize};
 
