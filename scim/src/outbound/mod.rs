@@ -1,14 +1,14 @@
 //! Outbound SCIM (issue #7, design 0017): Castellan as a SCIM *client*, pushing an org's users
 //! and groups to downstream applications ("targets") as they change.
 //!
-//! - [`client`]: the HTTP side of one target (auth, lookups, writes) over the one outbound
+//! - [`client`] — the HTTP side of one target (auth, lookups, writes) over the one outbound
 //!   client with its SSRF policy;
-//! - [`document`]: the documents the target should hold, and the comparison with what it holds;
-//! - [`push`]: pushing one resource as it is now (idempotent), and the reconcile run;
-//! - [`worker`]: the event-stream side: a batch → the resources it touched → pushes with
+//! - [`document`] — the documents the target should hold, and the comparison with what it holds;
+//! - [`push`] — pushing one resource as it is now (idempotent), and the reconcile run;
+//! - [`worker`] — the event-stream side: a batch → the resources it touched → pushes with
 //!   retries and dead letters;
-//! - [`supervisor`]: one worker per active target, following the targets' configuration;
-//! - [`api`]: `/castellan/v1/scim/targets`.
+//! - [`supervisor`] — one worker per active target, following the targets' configuration;
+//! - [`api`] — `/castellan/v1/scim/targets`.
 
 pub mod api;
 pub mod client;

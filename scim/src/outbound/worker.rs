@@ -64,11 +64,7 @@ pub fn touched(target: &ScimTarget, events: &[Event]) -> Vec<(&'static str, Stri
                 add(&mut users, &event.aggregate_id);
             }
             "group" => {
-                let in_filter = target
-                    .filter
-                    .group_ids
-                    .iter()
-                    .any(|g| *g == event.aggregate_id);
+                let in_filter = target.filter.group_ids.contains(&event.aggregate_id);
                 if in_filter {
                     // Joining or leaving a filter group moves users in or out of scope.
                     let ids = event.payload.get("user_ids").and_then(Value::as_array);

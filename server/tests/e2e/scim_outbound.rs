@@ -5,6 +5,8 @@
 //! target was down for a while and after its own restart; never duplicates a resource; and a
 //! long outage leaves dead letters that a replay and a reconcile run repair.
 
+#![allow(clippy::disallowed_methods)] // the test talks to its SCIM peer directly
+
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::Duration;
