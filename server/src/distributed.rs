@@ -159,9 +159,18 @@ pub async fn spawn_workers(
         )? {
             tasks.push(task);
         }
-        if let Some(task) =
-            crate::scim_outbound::spawn(config, parts.ledger.clone(), master_key, shutdown.clone())?
-        {
+        let feed = castellan_scim::outbound::supervisor::Feed::Kafka {
+            brokers: parts.kafka.brokers.clone(),
+            topic: parts.kafka.topic.clone(),
+            decoder: Arc::new(AvroDecoder(parts.ids.clone())),
+        };
+        if let Some(task) = crate::scim_outbound::spawn(
+            config,
+            parts.ledger.clone(),
+            master_key,
+            feed,
+            shutdown.clone(),
+        )? {
             tasks.push(task);
         }
     }

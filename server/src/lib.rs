@@ -179,6 +179,7 @@ async fn start_embedded(
         &config,
         runtime.writer.ledger().clone(),
         master_key.clone(),
+        castellan_scim::outbound::supervisor::Feed::Ledger,
         shutdown.clone(),
     )?;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use castellan_core::clock::{Clock, SystemClock};
 use castellan_core::ids::SnowflakeIds;
 use castellan_scim::outbound::RetryPolicy;
-use castellan_scim::outbound::supervisor::{Supervisor, SupervisorConfig};
+use castellan_scim::outbound::supervisor::{Feed, Supervisor, SupervisorConfig};
 use castellan_writer::Writer;
 use castellan_writer::ledger::Ledger;
 use serde::Deserialize;
@@ -86,11 +86,13 @@ impl ScimOutboundSettings {
     }
 }
 
-/// Spawns the outbound SCIM supervisor (unless `ScimOutbound.Enabled` is false).
+/// Spawns the outbound SCIM supervisor (unless `ScimOutbound.Enabled` is false); its workers
+/// read the event stream from `feed`.
 pub fn spawn(
     config: &Config,
     ledger: Arc<dyn Ledger>,
     key: castellan_jose::MasterKey,
+    feed: Feed,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Option<JoinHandle<()>>, ServerError> {
     let settings = &config.scim_outbound;
@@ -105,6 +107,12 @@ pub fn spawn(
         Arc::new(SnowflakeIds::new(SystemClock, 1)),
     ));
     let outbound = crate::outbound_config::outbound_parts(config).map_err(ServerError::Config)?;
-    let supervisor = Supervisor::new(writer, key, outbound.outbound, settings.supervisor_config());
+    let supervisor = Supervisor::new(
+        writer,
+        key,
+        outbound.outbound,
+        settings.supervisor_config(),
+        feed,
+    );
     Ok(Some(tokio::spawn(supervisor.run(shutdown))))
 }

@@ -5,6 +5,11 @@
 //! `scim_target:<id>` stays, so delivery resumes where it was. A new target starts at the
 //! beginning of the ledger: its first run provisions the org's history (state-based, so each
 //! resource is pushed as it is now).
+//!
+//! Where a worker reads the event stream from is the [`Feed`]: the ledger itself (embedded:
+//! a relay with the durable checkpoint `scim_target:<id>`, leader-elected), or Kafka (the
+//! distributed mode: a consumer group `castellan-scim-target-<id>` per target, offsets
+//! committed after each batch, partitions shared by the relay processes).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -15,9 +20,11 @@ use castellan_core::event::fold;
 use castellan_core::scim_target::{self, ScimTarget};
 use castellan_jose::MasterKey;
 use castellan_outbound::Outbound;
+use castellan_readers::feed::KafkaFeed;
+use castellan_readers::stream::{EventDecoder, ReaderSettings};
 use castellan_writer::Writer;
 use castellan_writer::ledger::{EventFilter, Ledger, LedgerError};
-use castellan_writer::relay::{Relay, RelayConfig};
+use castellan_writer::relay::{EventSink, Relay, RelayConfig};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -31,6 +38,24 @@ const CONFIG_EVENTS: [&str; 4] = [
     "scim_target.secret.changed",
     "scim_target.removed",
 ];
+
+/// Where the workers read the event stream.
+#[derive(Clone)]
+pub enum Feed {
+    /// The ledger's tail (the embedded log).
+    Ledger,
+    /// The relay's Kafka topic, one consumer group per target.
+    Kafka {
+        brokers: String,
+        topic: String,
+        decoder: Arc<dyn EventDecoder>,
+    },
+}
+
+/// The Kafka consumer group of a target.
+pub fn consumer_group(target_id: &str) -> String {
+    format!("castellan-scim-target-{target_id}")
+}
 
 #[derive(Clone)]
 pub struct SupervisorConfig {
@@ -63,6 +88,7 @@ pub struct Supervisor {
     key: MasterKey,
     http: Outbound,
     config: SupervisorConfig,
+    feed: Feed,
 }
 
 type TargetKey = (String, String);
@@ -73,12 +99,14 @@ impl Supervisor {
         key: MasterKey,
         http: Outbound,
         config: SupervisorConfig,
+        feed: Feed,
     ) -> Self {
         Self {
             writer,
             key,
             http,
             config,
+            feed,
         }
     }
 
@@ -99,7 +127,9 @@ impl Supervisor {
                 }
                 Err(error) => tracing::warn!(%error, "cannot read the SCIM targets"),
             }
-            self.report_lag(&running).await;
+            if matches!(self.feed, Feed::Ledger) {
+                self.report_lag(&running).await;
+            }
             tokio::select! {
                 _ = tokio::time::sleep(self.config.poll_interval) => {}
                 _ = shutdown.changed() => {}
@@ -187,18 +217,42 @@ impl Supervisor {
             self.writer.clone(),
             self.config.retry,
         );
-        let relay = Arc::new(Relay::new(
-            self.ledger().clone(),
-            Arc::new(worker),
-            RelayConfig {
-                name: scim_target::checkpoint_name(target_id),
-                batch_size: self.config.batch_size,
-                poll_interval: self.config.relay_poll_interval,
-                event_types: Vec::new(),
-            },
-        ));
+        let worker: Arc<dyn EventSink> = Arc::new(worker);
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(relay.run(stopped));
+        let task = match &self.feed {
+            Feed::Ledger => {
+                let relay = Arc::new(Relay::new(
+                    self.ledger().clone(),
+                    worker,
+                    RelayConfig {
+                        name: scim_target::checkpoint_name(target_id),
+                        batch_size: self.config.batch_size,
+                        poll_interval: self.config.relay_poll_interval,
+                        event_types: Vec::new(),
+                    },
+                ));
+                tokio::spawn(relay.run(stopped))
+            }
+            Feed::Kafka {
+                brokers,
+                topic,
+                decoder,
+            } => {
+                let settings = ReaderSettings {
+                    brokers: brokers.clone(),
+                    topic: topic.clone(),
+                    group_id: consumer_group(target_id),
+                    batch_size: self.config.batch_size,
+                };
+                match KafkaFeed::new(&settings, worker, decoder.clone()) {
+                    Ok(feed) => tokio::spawn(Arc::new(feed).run(stopped)),
+                    Err(error) => {
+                        tracing::warn!(target_id = %target_id, %error, "SCIM target worker not started");
+                        return;
+                    }
+                }
+            }
+        };
         tracing::info!(target_id = %target_id, "SCIM target worker started");
         running.insert(
             key.clone(),

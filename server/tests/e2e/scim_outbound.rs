@@ -18,17 +18,19 @@ use tokio::sync::watch;
 
 use super::support::{LedgerProbe, Server, free_port};
 
+mod distributed;
+
 const TARGET_TOKEN: &str = "scim-target-token-4711";
 
 /// The reference SCIM server, killed when dropped.
-struct ScimPeer {
+pub(super) struct ScimPeer {
     child: tokio::process::Child,
-    base: String,
+    pub(super) base: String,
     http: reqwest::Client,
 }
 
 impl ScimPeer {
-    async fn start() -> ScimPeer {
+    pub(super) async fn start() -> ScimPeer {
         let python = std::env::var("CASTELLAN_TEST_PYTHON").expect(
             "CASTELLAN_TEST_PYTHON must name a python with scim2-server (eval \"$(bash infra/python-env)\")",
         );
@@ -74,7 +76,7 @@ impl ScimPeer {
     }
 
     /// The resources keyed by externalId; panics on a duplicate.
-    async fn by_external_id(&self, endpoint: &str) -> BTreeMap<String, Value> {
+    pub(super) async fn by_external_id(&self, endpoint: &str) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
         for resource in self.all(endpoint).await {
             let key = resource["externalId"]
@@ -109,13 +111,13 @@ impl Drop for ScimPeer {
 }
 
 /// A TCP proxy in front of the peer. Down, it closes every connection (open ones too).
-struct Proxy {
-    url: String,
+pub(super) struct Proxy {
+    pub(super) url: String,
     up: watch::Sender<bool>,
 }
 
 impl Proxy {
-    async fn start(upstream: &str) -> Proxy {
+    pub(super) async fn start(upstream: &str) -> Proxy {
         let upstream = upstream.trim_start_matches("http://").to_owned();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -144,12 +146,12 @@ impl Proxy {
         Proxy { url, up }
     }
 
-    fn set_up(&self, up: bool) {
+    pub(super) fn set_up(&self, up: bool) {
         self.up.send_replace(up);
     }
 }
 
-fn env(max_attempts: &'static str) -> Vec<(&'static str, &'static str)> {
+pub(super) fn env(max_attempts: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
         ("CASTELLAN_OUTBOUND_ALLOWEDNETWORKS", "127.0.0.0/8"),
         ("CASTELLAN_SCIMOUTBOUND_POLLSECONDS", "1"),
@@ -159,7 +161,7 @@ fn env(max_attempts: &'static str) -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-async fn create_target(server: &Server, base_url: &str) -> String {
+pub(super) async fn create_target(server: &Server, base_url: &str) -> String {
     let (status, target) = server
         .rest(
             Method::POST,
@@ -181,13 +183,13 @@ async fn create_target(server: &Server, base_url: &str) -> String {
     target["id"].as_str().unwrap().to_owned()
 }
 
-async fn user_call(server: &Server, method: &str, body: Value) -> Value {
+pub(super) async fn user_call(server: &Server, method: &str, body: Value) -> Value {
     server
         .admin_ok("zitadel.user.v2.UserService", method, body)
         .await
 }
 
-async fn add_user(server: &Server, id: &str) {
+pub(super) async fn add_user(server: &Server, id: &str) {
     user_call(
         server,
         "CreateUser",
@@ -198,7 +200,7 @@ async fn add_user(server: &Server, id: &str) {
     .await;
 }
 
-async fn rename(server: &Server, id: &str, family: &str) {
+pub(super) async fn rename(server: &Server, id: &str, family: &str) {
     user_call(
         server,
         "UpdateHumanUser",
@@ -209,7 +211,7 @@ async fn rename(server: &Server, id: &str, family: &str) {
 }
 
 /// Polls the peer until `check` holds for its users (by externalId) and groups.
-async fn eventually(
+pub(super) async fn eventually(
     peer: &ScimPeer,
     what: &str,
     check: impl Fn(&BTreeMap<String, Value>, &BTreeMap<String, Value>) -> bool,
@@ -226,18 +228,18 @@ async fn eventually(
     panic!("the target never showed {what}: {users:#?}");
 }
 
-fn family(users: &BTreeMap<String, Value>, id: &str) -> Option<String> {
+pub(super) fn family(users: &BTreeMap<String, Value>, id: &str) -> Option<String> {
     users
         .get(id)
         .and_then(|u| u["name"]["familyName"].as_str())
         .map(str::to_owned)
 }
 
-fn active(users: &BTreeMap<String, Value>, id: &str) -> Option<bool> {
+pub(super) fn active(users: &BTreeMap<String, Value>, id: &str) -> Option<bool> {
     users.get(id).and_then(|u| u["active"].as_bool())
 }
 
-async fn dead_letters(server: &Server, target: &str) -> Vec<Value> {
+pub(super) async fn dead_letters(server: &Server, target: &str) -> Vec<Value> {
     let (status, body) = server
         .rest(
             Method::GET,
