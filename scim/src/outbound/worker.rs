@@ -219,3 +219,87 @@ impl EventSink for TargetWorker {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use castellan_core::Position;
+    use castellan_core::clock::Timestamp;
+    use castellan_core::scim_target::TargetFilter;
+    use serde_json::json;
+
+    use super::*;
+
+    fn event(
+        aggregate_type: &str,
+        id: &str,
+        event_type: &str,
+        owner: &str,
+        payload: Value,
+    ) -> Event {
+        Event {
+            instance_id: "i".into(),
+            aggregate_type: aggregate_type.into(),
+            aggregate_id: id.into(),
+            sequence: 1,
+            event_type: event_type.into(),
+            revision: 1,
+            payload,
+            creator: "c".into(),
+            resource_owner: owner.into(),
+            created_at: Timestamp(1),
+            position: Position(1),
+        }
+    }
+
+    #[test]
+    fn a_batch_touches_each_resource_once_users_first_and_only_of_the_targets_org() {
+        let mut target = ScimTarget {
+            org_id: "org".into(),
+            ..ScimTarget::default()
+        };
+        let batch = vec![
+            event("group", "g1", "group.added", "org", json!({})),
+            event("user", "u1", "user.human.added", "org", json!({})),
+            event(
+                "user",
+                "u1",
+                "user.human.password.check.failed",
+                "org",
+                json!({}),
+            ),
+            event(
+                "user",
+                "u2",
+                "user.human.password.check.failed",
+                "org",
+                json!({}),
+            ),
+            event("user", "u3", "user.human.added", "other-org", json!({})),
+            event("user", "u1", "user.deactivated", "org", json!({})),
+            event(
+                "group",
+                "g1",
+                "group.users.added",
+                "org",
+                json!({"user_ids": ["u4"]}),
+            ),
+        ];
+        assert_eq!(touched(&target, &batch), vec![("user", "u1".to_owned())]);
+
+        target.settings.push_groups = true;
+        target.filter = TargetFilter {
+            group_ids: vec!["g1".into()],
+        };
+        assert_eq!(
+            touched(&target, &batch),
+            vec![
+                ("user", "u1".to_owned()),
+                ("user", "u4".to_owned()),
+                ("group", "g1".to_owned()),
+            ],
+            "joining a filter group brings the user into scope"
+        );
+    }
+}
