@@ -362,6 +362,20 @@ async fn users_and_groups_reach_the_target_in_order_across_an_outage_and_a_resta
     assert!(!events[0].payload.to_string().contains(TARGET_TOKEN));
 }
 
+/// A counter of `/debug/metrics` for one target.
+async fn metric(server: &Server, name: &str, target: &str) -> f64 {
+    let (status, text) = server
+        .raw(Method::GET, "/debug/metrics", "", None, None)
+        .await;
+    assert_eq!(status, 200);
+    let text = text.as_str().unwrap_or_default().to_owned();
+    let prefix = format!("{name}{{target=\"{target}\"}} ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+}
+
 /// The org `CreateUser` without an org puts users in (the admin's own, the first org).
 async fn users_org(server: &Server) -> String {
     let orgs = server
@@ -402,6 +416,12 @@ async fn a_long_outage_leaves_dead_letters_that_a_replay_and_a_reconcile_run_rep
     ids.sort_unstable();
     assert_eq!(ids, ["dave", "erin"], "{letters:?}");
     assert!(letters.iter().all(|l| l["resourceType"] == "user"));
+
+    // The delivery metrics agree: two dead letters, and retries before them.
+    let failed = metric(&server, "castellan_scim_push_failed_total", &target).await;
+    assert_eq!(failed, 2.0);
+    assert!(metric(&server, "castellan_scim_push_retried_total", &target).await >= 1.0);
+    assert!(metric(&server, "castellan_scim_push_sent_total", &target).await >= 1.0);
 
     // Replay while still down: 503, and the letter stays.
     let replay = format!("/castellan/v1/scim/targets/{target}/dead-letters/user/dave/replay");
