@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod org;
 pub mod permission;
 pub mod project;
+pub mod scim_target;
 pub mod session;
 pub mod settings;
 pub mod sink;

@@ -189,6 +189,29 @@ impl Outbound {
         self.read_text(response).await
     }
 
+    /// Sends any request: `method` to `url` with `headers` and, when given, a body of
+    /// `(content type, bytes)`; returns the status and the body.
+    pub async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Result<(u16, String), OutboundError> {
+        let parsed = self.checked_url(url)?;
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| OutboundError::Request(format!("{method} is not an HTTP method")))?;
+        let mut request = self.client.request(method, parsed);
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        if let Some((content_type, bytes)) = body {
+            request = request.header("content-type", content_type).body(bytes);
+        }
+        let response = request.send().await.map_err(request_error)?;
+        self.read_text(response).await
+    }
+
     /// The address policy, for connections that are not HTTP (syslog over TCP).
     pub fn policy(&self) -> &AddressPolicy {
         &self.policy

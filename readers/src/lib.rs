@@ -4,6 +4,7 @@
 
 pub mod consistency;
 pub mod embedded;
+pub mod feed;
 pub mod projections;
 pub mod queries;
 pub mod runner;

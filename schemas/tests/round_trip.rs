@@ -20,6 +20,7 @@ use castellan_core::oidc::device::DeviceEvent;
 use castellan_core::oidc::grant::GrantEvent;
 use castellan_core::org::OrgEvent;
 use castellan_core::project::ProjectEvent;
+use castellan_core::scim_target::ScimTargetEvent;
 use castellan_core::session::SessionEvent;
 use castellan_core::settings::SettingsEvent;
 use castellan_core::sink::SinkEvent;
@@ -77,6 +78,10 @@ fn decoded_events_decode_to_the_same_typed_values() {
     for sample in group_samples() {
         let back = round_trip(&stored(&sample, 3));
         assert_eq!(event::decode::<GroupEvent>(&back).unwrap(), sample);
+    }
+    for sample in scim_target_samples() {
+        let back = round_trip(&stored(&sample, 3));
+        assert_eq!(event::decode::<ScimTargetEvent>(&back).unwrap(), sample);
     }
     for sample in sink_samples() {
         let back = round_trip(&stored(&sample, 3));
@@ -146,6 +151,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
     check_coverage::<AdministratorEvent>(types(&administrator_samples()));
     check_coverage::<GroupEvent>(types(&group_samples()));
     check_coverage::<SinkEvent>(types(&sink_samples()));
+    check_coverage::<ScimTargetEvent>(types(&scim_target_samples()));
     check_coverage::<SessionEvent>(types(&session_samples()));
     check_coverage::<AuthRequestEvent>(types(&auth_request_samples()));
     check_coverage::<GrantEvent>(types(&grant_samples()));
@@ -168,6 +174,7 @@ fn every_variant_has_a_sample_and_a_schema_and_every_schema_a_variant() {
             "oidc_session",
             "org",
             "project",
+            "scim_target",
             "session",
             "settings",
             "sink",

@@ -1,4 +1,4 @@
-//! SCIM 2.0 service provider, outbound SCIM connectors and SIEM sinks.
+//! SCIM 2.0 service provider and outbound SCIM targets.
 //!
 //! [`protocol`] is the pure engine: SCIM resources are `serde_json::Value` objects in SCIM's JSON
 //! shape, and the engine parses and evaluates filters (RFC 7644 §3.4.2.2), parses and applies
@@ -9,7 +9,8 @@
 //!
 //! [`server`] serves it at `/scim/v2/{orgId}` (issue #6), through the writer and the read store.
 //!
-//! Not built yet: the outbound SCIM connectors and SIEM sinks (issue #7).
+//! [`outbound`] pushes an org's users and groups to downstream SCIM targets (issue #7).
 
+pub mod outbound;
 pub mod protocol;
 pub mod server;

@@ -155,8 +155,22 @@ pub async fn spawn_workers(
         if let Some(task) = crate::sinks::spawn(
             config,
             parts.ledger.clone(),
-            master_key,
+            master_key.clone(),
             encoder,
+            shutdown.clone(),
+        )? {
+            tasks.push(task);
+        }
+        let feed = castellan_scim::outbound::supervisor::Feed::Kafka {
+            brokers: parts.kafka.brokers.clone(),
+            topic: parts.kafka.topic.clone(),
+            decoder: Arc::new(AvroDecoder(parts.ids.clone())),
+        };
+        if let Some(task) = crate::scim_outbound::spawn(
+            config,
+            parts.ledger.clone(),
+            master_key,
+            feed,
             shutdown.clone(),
         )? {
             tasks.push(task);

@@ -38,6 +38,7 @@ pub fn router(
             castellan_api::router()
                 .merge(castellan_oidc::router())
                 .merge(castellan_scim::server::router())
+                .merge(castellan_scim::outbound::api::router())
                 .with_state(app),
         );
     }

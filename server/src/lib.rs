@@ -10,6 +10,7 @@ pub mod http;
 pub mod master_key;
 pub mod notifier;
 pub mod outbound_config;
+pub mod scim_outbound;
 pub mod sinks;
 pub mod smtp_config;
 pub mod storage;
@@ -186,6 +187,13 @@ async fn start_embedded(
         encoder.clone(),
         shutdown.clone(),
     )?;
+    let scim_task = scim_outbound::spawn(
+        &config,
+        runtime.writer.ledger().clone(),
+        master_key.clone(),
+        castellan_scim::outbound::supervisor::Feed::Ledger,
+        shutdown.clone(),
+    )?;
 
     let ready = Arc::new(AtomicBool::new(false));
     let outbound = outbound_config::outbound_parts(&config).map_err(ServerError::Config)?;
@@ -228,7 +236,7 @@ async fn start_embedded(
     ready.store(false, Ordering::Release);
     let _ = projector_task.await;
     let _ = logout_task.await;
-    for task in [notifier_task, sinks_task].into_iter().flatten() {
+    for task in [notifier_task, sinks_task, scim_task].into_iter().flatten() {
         let _ = task.await;
     }
     tracing::info!("castellan stopped");

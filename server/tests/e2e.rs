@@ -25,6 +25,7 @@ mod e2e {
     mod postgres;
     mod projects;
     mod scim;
+    mod scim_outbound;
     mod sdk;
     mod sessions;
     mod settings;

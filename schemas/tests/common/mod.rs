@@ -34,6 +34,9 @@ use serde_json::json;
 mod group;
 #[allow(unused_imports)] // not every test crate uses the group samples
 pub use group::*;
+mod scim_target;
+#[allow(unused_imports)] // not every test crate uses the SCIM target samples
+pub use scim_target::*;
 mod sink;
 #[allow(unused_imports)] // not every test crate uses the sink samples
 pub use sink::*;

@@ -61,12 +61,32 @@ impl Deployment {
     }
 
     pub(crate) async fn start(&self, dir: &Path, roles: &str) -> Server {
+        self.start_with(dir, roles, &[]).await
+    }
+
+    /// The deployment's PostgreSQL database.
+    pub(crate) fn postgres_dsn(&self) -> &str {
+        self.env
+            .iter()
+            .find(|(k, _)| k == "CASTELLAN_DATABASE_POSTGRES_DSN")
+            .map(|(_, v)| v.as_str())
+            .unwrap()
+    }
+
+    /// Like [`Deployment::start`], with more `CASTELLAN_*` settings.
+    pub(crate) async fn start_with(
+        &self,
+        dir: &Path,
+        roles: &str,
+        extra: &[(&str, &str)],
+    ) -> Server {
         let mut env: Vec<(&str, &str)> = self
             .env
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         env.push(("CASTELLAN_ROLES", roles));
+        env.extend_from_slice(extra);
         Server::start(dir, &env).await
     }
 }

@@ -5,6 +5,7 @@ pub mod group;
 pub mod oidc;
 pub mod org;
 pub mod project;
+pub mod scim_target;
 pub mod session;
 pub mod settings;
 pub mod setup;
