@@ -152,9 +152,15 @@ pub async fn spawn_workers(
             tasks.push(task);
         }
         let encoder = Arc::new(AvroEncoder(parts.ids.clone()));
+        // Dead letters and reconcile records of the sinks and SCIM targets (no ids generated).
+        let writer = Arc::new(Writer::new(
+            parts.ledger.clone(),
+            Arc::new(SystemClock),
+            Arc::new(SnowflakeIds::new(SystemClock, node_id())),
+        ));
         if let Some(task) = crate::sinks::spawn(
             config,
-            parts.ledger.clone(),
+            writer.clone(),
             master_key.clone(),
             encoder,
             shutdown.clone(),
@@ -166,13 +172,9 @@ pub async fn spawn_workers(
             topic: parts.kafka.topic.clone(),
             decoder: Arc::new(AvroDecoder(parts.ids.clone())),
         };
-        if let Some(task) = crate::scim_outbound::spawn(
-            config,
-            parts.ledger.clone(),
-            master_key,
-            feed,
-            shutdown.clone(),
-        )? {
+        if let Some(task) =
+            crate::scim_outbound::spawn(config, writer, master_key, feed, shutdown.clone())?
+        {
             tasks.push(task);
         }
     }

@@ -182,14 +182,14 @@ async fn start_embedded(
     let encoder = Arc::new(distributed::AvroEncoder(Arc::new(registry.ids())));
     let sinks_task = sinks::spawn(
         &config,
-        runtime.writer.ledger().clone(),
+        runtime.writer.clone(),
         master_key.clone(),
         encoder.clone(),
         shutdown.clone(),
     )?;
     let scim_task = scim_outbound::spawn(
         &config,
-        runtime.writer.ledger().clone(),
+        runtime.writer.clone(),
         master_key.clone(),
         castellan_scim::outbound::supervisor::Feed::Ledger,
         shutdown.clone(),

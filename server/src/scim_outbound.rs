@@ -5,12 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use castellan_core::clock::{Clock, SystemClock};
-use castellan_core::ids::SnowflakeIds;
 use castellan_scim::outbound::RetryPolicy;
 use castellan_scim::outbound::supervisor::{Feed, Supervisor, SupervisorConfig};
 use castellan_writer::Writer;
-use castellan_writer::ledger::Ledger;
 use serde::Deserialize;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -90,7 +87,7 @@ impl ScimOutboundSettings {
 /// read the event stream from `feed`.
 pub fn spawn(
     config: &Config,
-    ledger: Arc<dyn Ledger>,
+    writer: Arc<Writer>,
     key: castellan_jose::MasterKey,
     feed: Feed,
     shutdown: watch::Receiver<bool>,
@@ -99,13 +96,6 @@ pub fn spawn(
     if !settings.enabled {
         return Ok(None);
     }
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    // Dead letters name their target; the writer generates no ids here.
-    let writer = Arc::new(Writer::new(
-        ledger,
-        clock,
-        Arc::new(SnowflakeIds::new(SystemClock, 1)),
-    ));
     let outbound = crate::outbound_config::outbound_parts(config).map_err(ServerError::Config)?;
     let supervisor = Supervisor::new(
         writer,

@@ -5,12 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use castellan_core::clock::{Clock, SystemClock};
-use castellan_core::ids::SnowflakeIds;
 use castellan_sinks::TransportSettings;
 use castellan_sinks::supervisor::{Supervisor, SupervisorConfig};
 use castellan_sinks::worker::RetryPolicy;
 use castellan_writer::Writer;
-use castellan_writer::ledger::Ledger;
 use castellan_writer::relay::kafka::EventEncoder;
 use serde::Deserialize;
 use tokio::sync::watch;
@@ -93,7 +91,7 @@ impl SinksSettings {
 /// Spawns the sink supervisor (unless `Sinks.Enabled` is false).
 pub fn spawn(
     config: &Config,
-    ledger: Arc<dyn Ledger>,
+    writer: Arc<Writer>,
     key: castellan_jose::MasterKey,
     encoder: Arc<dyn EventEncoder>,
     shutdown: watch::Receiver<bool>,
@@ -103,12 +101,6 @@ pub fn spawn(
         return Ok(None);
     }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    // Dead letters name their sink; the writer generates no ids here.
-    let writer = Arc::new(Writer::new(
-        ledger,
-        clock.clone(),
-        Arc::new(SnowflakeIds::new(SystemClock, 1)),
-    ));
     let outbound = crate::outbound_config::outbound_parts(config).map_err(ServerError::Config)?;
     let transport = TransportSettings {
         outbound: outbound.outbound,
