@@ -17,7 +17,11 @@ use crate::stats::Latencies;
 /// The trivial endpoint's answer: about the size of a userinfo answer.
 const BODY: &str = r#"{"sub":"bench-ada","name":"Bench Ada","given_name":"Bench","family_name":"Ada","email":"bench-ada@bench.example.com","email_verified":true}"#;
 
-pub async fn run(concurrencies: &[usize], duration: Duration) -> Result<Vec<ApiResult>> {
+pub async fn run(
+    concurrencies: &[usize],
+    duration: Duration,
+    when: &str,
+) -> Result<Vec<ApiResult>> {
     let mut results = Vec::new();
     let (port, stop) = serve()?;
     let client = reqwest::Client::builder()
@@ -105,6 +109,7 @@ pub async fn run(concurrencies: &[usize], duration: Duration) -> Result<Vec<ApiR
     );
     for result in &mut results {
         result.backend = "ceiling".into();
+        result.note = format!("at the {when} of the run: {}", result.note);
         print_result(result);
     }
     Ok(results)

@@ -39,7 +39,11 @@ pub(crate) struct OtpUser {
 impl OtpUser {
     /// The code of the next step this user has not used, if one is still accepted now.
     pub(crate) fn claim(&self) -> Option<String> {
-        let now = unix_now();
+        self.claim_at(unix_now())
+    }
+
+    /// `claim` at `now` (Unix seconds).
+    fn claim_at(&self, now: i64) -> Option<String> {
         let current = now / 30;
         loop {
             let last = self.last_step.load(Ordering::Acquire);
@@ -346,4 +350,35 @@ async fn otp_user(
         totp,
         last_step: AtomicI64::new(i64::MIN / 2),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> OtpUser {
+        let secret = totp_rs::Secret::try_from_base32("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").unwrap();
+        OtpUser {
+            login_name: "otp".into(),
+            totp: totp_rs::Builder::new().with_secret(secret).build().unwrap(),
+            last_step: AtomicI64::new(i64::MIN / 2),
+        }
+    }
+
+    #[test]
+    fn a_user_serves_the_three_accepted_steps_once_each() {
+        let user = user();
+        let now = 1_800_000_015;
+        let codes: Vec<Option<String>> = (0..4).map(|_| user.claim_at(now)).collect();
+        let step = now / 30;
+        let expected: Vec<Option<String>> = [step - 1, step, step + 1]
+            .iter()
+            .map(|s| Some(user.totp.generate((s * 30) as u64).to_string()))
+            .chain([None])
+            .collect();
+        assert_eq!(codes, expected);
+        // A step later, one more step is accepted.
+        assert!(user.claim_at(now + 30).is_some());
+        assert!(user.claim_at(now + 30).is_none());
+    }
 }
