@@ -4,6 +4,7 @@
 
 mod api;
 mod ceiling;
+mod keycloak;
 mod ledger;
 mod manipulate_user;
 mod oidc;
@@ -118,6 +119,11 @@ struct Cli {
     /// zitadel: skip the peer (panva's oidc-provider, needs node and npm).
     #[arg(long, global = true)]
     no_peer: bool,
+
+    /// zitadel: an extracted Keycloak server distribution (org.keycloak:keycloak-quarkus-dist
+    /// from Maven Central) to measure as a second peer, started with `kc.sh start-dev`.
+    #[arg(long, global = true)]
+    keycloak: Option<PathBuf>,
 
     /// zitadel: skip the ceiling (trivial endpoint, raw argon2id and RS256 rates).
     #[arg(long, global = true)]
@@ -461,6 +467,7 @@ async fn run_zitadel(
             _ => None,
         },
         peer: !cli.no_peer,
+        keycloak: cli.keycloak.clone(),
         ceiling: !cli.no_ceiling,
     };
     let mut failures = Vec::new();

@@ -22,8 +22,11 @@ pub struct Scenario {
     pub argon2: u32,
     /// ZITADEL v4.19.2: k6 iterations/s and the k6 metric's p50/p95/p99.
     pub published: (f64, &'static str),
-    /// The peer's pair: (Castellan call measured for the pair, peer call), if the peer can do it.
+    /// The call measured on Castellan and on the peer (oidc-provider) for the pair, if the peer
+    /// can do it.
     pub pair: Option<&'static str>,
+    /// The same for Keycloak.
+    pub keycloak: Option<&'static str>,
 }
 
 pub static SCENARIOS: [Scenario; 11] = [
@@ -34,6 +37,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 0,
         published: (4810.0, "66 / 386 / 466 ms"),
         pair: Some("introspect_basic"),
+        keycloak: None,
     },
     Scenario {
         name: "machine_client_credentials_login",
@@ -42,6 +46,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 1,
         published: (2006.0, "token 50 / 843 / 985 ms"),
         pair: Some("client_credentials"),
+        keycloak: Some("machine_client_credentials_login"),
     },
     Scenario {
         name: "machine_jwt_profile_grant",
@@ -50,6 +55,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 0,
         published: (2334.0, "token 127 / 746 / 896 ms"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "machine_pat_login",
@@ -58,6 +64,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 0,
         published: (8371.0, "27 / 325 / 377 ms"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "user_info",
@@ -66,6 +73,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 0,
         published: (8984.0, "25 / 263 / 321 ms"),
         pair: Some("user_info"),
+        keycloak: Some("user_info"),
     },
     Scenario {
         name: "human_password_login",
@@ -74,6 +82,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 1,
         published: (78.0, "flow 6.91 / 18.88 / 24.31 s"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "add_session",
@@ -82,6 +91,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 0,
         published: (1388.0, "n/a"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "password_session",
@@ -90,6 +100,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 1,
         published: (102.0, "4.77 / 16.27 / 18.54 s (bcrypt cost 12)"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "otp_session",
@@ -98,6 +109,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 1,
         published: (173.0, "3.24 / 6.31 / 7.03 s (email OTP)"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "oidc_session",
@@ -106,6 +118,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 1,
         published: (265.0, "n/a"),
         pair: None,
+        keycloak: None,
     },
     Scenario {
         name: "manipulate_user",
@@ -114,6 +127,7 @@ pub static SCENARIOS: [Scenario; 11] = [
         argon2: 0,
         published: (66.0, "request 219 ms / 21 s / 25 s"),
         pair: None,
+        keycloak: None,
     },
 ];
 
@@ -144,6 +158,8 @@ pub struct ZitadelConfig {
     /// PostgreSQL URL, Kafka brokers, Cassandra nodes.
     pub distributed: Option<(String, String, String)>,
     pub peer: bool,
+    /// An extracted Keycloak server distribution to measure as a second peer.
+    pub keycloak: Option<std::path::PathBuf>,
     pub ceiling: bool,
 }
 
@@ -154,6 +170,7 @@ pub struct ZitadelResults {
     pub results: Vec<ApiResult>,
     pub notes: Vec<String>,
     pub peer_version: Option<String>,
+    pub keycloak_version: Option<String>,
 }
 
 /// The zitadel command: selected scenarios on each target, then the section's tables.
@@ -206,6 +223,29 @@ pub async fn run(
             }
         }
     }
+    if let Some(dir) = &config.keycloak {
+        let pairs: Vec<&str> = config
+            .scenarios
+            .iter()
+            .filter_map(|name| scenario(name).and_then(|s| s.keycloak))
+            .collect();
+        println!("zitadel: Keycloak from {}", dir.display());
+        let measured = crate::keycloak::run(
+            dir,
+            &config.api.tmp_base,
+            &pairs,
+            &config.concurrencies,
+            config.api.duration,
+        )
+        .await;
+        match measured {
+            Ok((results, version)) => {
+                out.results.extend(results);
+                out.keycloak_version = Some(version);
+            }
+            Err(error) => failures.push(format!("keycloak: {error}")),
+        }
+    }
     if config.ceiling {
         ceiling(config, "end", &mut out, failures).await;
     }
@@ -256,12 +296,11 @@ fn calls(config: &ZitadelConfig) -> Vec<(&'static str, &'static str)> {
         .iter()
         .filter_map(|name| scenario(name).map(|s| (s.name, s.what)))
         .collect();
-    if config.peer {
+    if config.peer || config.keycloak.is_some() {
         for (name, what) in PAIR_ONLY {
-            let wanted = config
-                .scenarios
-                .iter()
-                .any(|s| scenario(s).and_then(|s| s.pair) == Some(name));
+            let wanted = config.scenarios.iter().any(|s| {
+                scenario(s).is_some_and(|s| s.pair == Some(name) || s.keycloak == Some(name))
+            });
             if wanted {
                 calls.push((name, what));
             }

@@ -84,10 +84,13 @@ pub fn markdown(z: &mut ZitadelResults) -> Result<String> {
          latencies are per iteration; *best* is the concurrency with the most iterations/s. \
          Targets: **embedded** = `castellan start` (SQLite ledger and read store); \
          **distributed** = all roles in one process on PostgreSQL + Kafka + Cassandra; \
-         **peer** = {}; **ceiling** = the same load generator against a trivial axum endpoint \
+         **peer** = {}; **keycloak** = {}; **ceiling** = the same load generator against a trivial axum endpoint \
          in the bench process, and raw argon2id / RS256 rates on every core. Everything shares \
          this machine's cores. {ZITADEL_HARDWARE}.",
-        z.peer_version.as_deref().unwrap_or("not run")
+        z.peer_version.as_deref().unwrap_or("not run"),
+        z.keycloak_version
+            .as_deref()
+            .unwrap_or("not run (--keycloak DIR)")
     )?;
     for note in &z.notes {
         writeln!(out, "- Note: {note}")?;
@@ -95,9 +98,9 @@ pub fn markdown(z: &mut ZitadelResults) -> Result<String> {
     writeln!(out)?;
     writeln!(
         out,
-        "| scenario | embedded it/s (best) | distributed it/s (best) | peer pair: Castellan / peer | ceiling it/s | embedded ÷ ceiling | ZITADEL it/s | worst error rate |"
+        "| scenario | embedded it/s (best) | distributed it/s (best) | peer pair: Castellan / peer | Keycloak pair: Castellan / Keycloak | ceiling it/s | embedded ÷ ceiling | ZITADEL it/s | worst error rate |"
     )?;
-    writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|")?;
+    writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")?;
     for scenario in &SCENARIOS {
         let embedded = best(&z.results, "embedded", scenario.name);
         if embedded.is_none() && best(&z.results, "distributed", scenario.name).is_none() {
@@ -108,11 +111,10 @@ pub fn markdown(z: &mut ZitadelResults) -> Result<String> {
                 format!("{} (c={})", fmt_rate(per_sec(r)), r.concurrency)
             })
         };
-        let pair = scenario
-            .pair
-            .and_then(|call| {
+        let ratio = |pair: Option<&str>, peer: &str| {
+            pair.and_then(|call| {
                 let ours = best(&z.results, "embedded", call)?;
-                let theirs = best(&z.results, "peer", call)?;
+                let theirs = best(&z.results, peer, call)?;
                 Some(format!(
                     "{call}: {} / {} = **{:.2}**",
                     fmt_rate(per_sec(ours)),
@@ -120,7 +122,10 @@ pub fn markdown(z: &mut ZitadelResults) -> Result<String> {
                     per_sec(ours) / per_sec(theirs).max(1e-9)
                 ))
             })
-            .unwrap_or_else(|| "—".into());
+            .unwrap_or_else(|| "—".into())
+        };
+        let pair = ratio(scenario.pair, "peer");
+        let keycloak = ratio(scenario.keycloak, "keycloak");
         let ceiling = ceiling(&z.results, scenario);
         let fraction = match (embedded, &ceiling) {
             (Some(r), Some((bound, _))) => format!("{:.0}%", per_sec(r) * 100.0 / bound.max(1e-9)),
@@ -129,12 +134,12 @@ pub fn markdown(z: &mut ZitadelResults) -> Result<String> {
         let worst = z
             .results
             .iter()
-            .filter(|r| r.call == scenario.name && r.backend != "peer")
+            .filter(|r| r.call == scenario.name && r.backend != "peer" && r.backend != "keycloak")
             .map(error_rate)
             .fold(0.0_f64, f64::max);
         writeln!(
             out,
-            "| {} | {} | {} | {pair} | {} | {fraction} | {} | {worst:.2}% |",
+            "| {} | {} | {} | {pair} | {keycloak} | {} | {fraction} | {} | {worst:.2}% |",
             scenario.name,
             rate("embedded"),
             rate("distributed"),
@@ -171,16 +176,20 @@ pub fn markdown(z: &mut ZitadelResults) -> Result<String> {
         )?;
         writeln!(out, "|---|--:|--:|--:|--:|--:|--:|--:|")?;
         let mut calls = vec![(scenario.name, "")];
-        if let Some(pair) = scenario.pair.filter(|p| *p != scenario.name) {
-            calls.push((pair, " (peer pair)"));
+        for pair in [scenario.pair, scenario.keycloak].into_iter().flatten() {
+            if calls.iter().all(|(call, _)| *call != pair) {
+                calls.push((pair, " (pair)"));
+            }
         }
         for (call, suffix) in calls {
-            for backend in ["embedded", "distributed", "peer"] {
-                if backend == "peer" && scenario.pair != Some(call) {
+            for backend in ["embedded", "distributed", "peer", "keycloak"] {
+                if (backend == "peer" && scenario.pair != Some(call))
+                    || (backend == "keycloak" && scenario.keycloak != Some(call))
+                {
                     continue;
                 }
                 let label = match backend {
-                    "peer" => format!("peer: {call}"),
+                    "peer" | "keycloak" => format!("{backend}: {call}"),
                     _ => format!("Castellan {backend}: {call}{suffix}"),
                 };
                 for result in z
