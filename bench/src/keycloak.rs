@@ -29,12 +29,19 @@ struct Keycloak(Child);
 impl Drop for Keycloak {
     fn drop(&mut self) {
         let group = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let kill = |signal: &str| {
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
+        };
+        kill("-TERM");
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline && matches!(self.0.try_wait(), Ok(None)) {
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        // The group is usually gone by now.
+        kill("-KILL");
         let _ = self.0.wait();
     }
 }
