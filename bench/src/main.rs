@@ -3,15 +3,22 @@
 //! `docs/benchmarks.md`. See `bench/README.md`.
 
 mod api;
+mod ceiling;
+mod keycloak;
 mod ledger;
 mod manipulate_user;
 mod oidc;
+mod peer;
 mod pg;
 mod pipeline;
 mod report;
 mod scim;
 mod sinks;
 mod stats;
+mod zitadel;
+mod zitadel_flows;
+mod zitadel_report;
+mod zitadel_setup;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -97,6 +104,32 @@ struct Cli {
     #[arg(long, global = true, value_delimiter = ',', default_values = ["embedded", "cassandra"])]
     scim_stores: Vec<ScimStore>,
 
+    /// zitadel: the scenarios to run, by ZITADEL's names (comma-separated), or `all`.
+    #[arg(long = "scenario", global = true, value_delimiter = ',', default_values = ["all"])]
+    zitadel_scenarios: Vec<String>,
+
+    /// zitadel: the closed-loop concurrencies each scenario is measured at.
+    #[arg(long, global = true, value_delimiter = ',', default_values_t = [8_usize, 32])]
+    concurrency: Vec<usize>,
+
+    /// zitadel: humans with a TOTP authenticator for otp_session [default: enough for
+    /// --duration at about 150 iterations/s].
+    #[arg(long, global = true)]
+    otp_users: Option<usize>,
+
+    /// zitadel: skip the peer (panva's oidc-provider, needs node and npm).
+    #[arg(long, global = true)]
+    no_peer: bool,
+
+    /// zitadel: an extracted Keycloak server distribution (org.keycloak:keycloak-quarkus-dist
+    /// from Maven Central) to measure as a second peer, started with `kc.sh start-dev`.
+    #[arg(long, global = true)]
+    keycloak: Option<PathBuf>,
+
+    /// zitadel: skip the ceiling (trivial endpoint, raw argon2id and RS256 rates).
+    #[arg(long, global = true)]
+    no_ceiling: bool,
+
     /// Print the figures but do not append them to the results file.
     #[arg(long, global = true)]
     no_record: bool,
@@ -110,12 +143,17 @@ enum Scenario {
     Api,
     /// ZITADEL's manipulate_user scenario (create → update → lock → delete a user through the
     /// UserService), on the SQLite ledger and, with --postgres-url, on PostgreSQL.
+    #[command(alias = "manipulate_user")]
     ManipulateUser,
     /// The OpenID Provider: client credentials, introspection, userinfo with a PAT, password
     /// logins (Session API) against the raw argon2 verification rate.
     Oidc,
     /// Ledger and API (not the pipeline, which needs Kafka and Cassandra).
     All,
+    /// ZITADEL's published load scenarios (--scenario NAME,... or all) against Castellan
+    /// embedded and, with --postgres-url, --kafka-brokers and --cassandra-nodes, distributed;
+    /// beside the peer (oidc-provider) and the ceiling, in the same run.
+    Zitadel,
     /// The distributed pipeline: relay and reader throughput, end-to-end lag. Needs
     /// --postgres-url, --kafka-brokers and --cassandra-nodes (or the CASTELLAN_TEST_* variables).
     Pipeline,
@@ -183,10 +221,14 @@ async fn main() -> Result<()> {
     if cli.scenario == Scenario::Sinks {
         run_sinks(&cli, &tmp_base, &mut results).await;
     }
+    let mut zitadel_section = String::new();
+    if cli.scenario == Scenario::Zitadel {
+        zitadel_section = run_zitadel(&cli, &tmp_base, &mut results).await;
+    }
 
     let wall = started.elapsed();
     let load_after = report::load_average();
-    let section = report::section(&env, &mut results, &load_after, wall)?;
+    let section = report::section(&env, &mut results, &load_after, wall)? + &zitadel_section;
     println!("load average after the run: {load_after}");
     println!("wall time: {:.0} s", wall.as_secs_f64());
     if cli.no_record {
@@ -400,6 +442,83 @@ async fn run_sinks(cli: &Cli, tmp_base: &std::path::Path, results: &mut report::
             results.servers.push(run);
         }
         Err(error) => failed(results, "sinks", &error),
+    }
+}
+
+async fn run_zitadel(
+    cli: &Cli,
+    tmp_base: &std::path::Path,
+    results: &mut report::RunResults,
+) -> String {
+    let mut scenarios = Vec::new();
+    for name in &cli.zitadel_scenarios {
+        if name == "all" {
+            scenarios = zitadel::SCENARIOS.iter().map(|s| s.name).collect();
+            break;
+        }
+        match zitadel::scenario(name) {
+            Some(found) if !scenarios.contains(&found.name) => scenarios.push(found.name),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = zitadel::SCENARIOS.iter().map(|s| s.name).collect();
+                let error: Error =
+                    format!("unknown scenario {name}; known: all, {}", known.join(", ")).into();
+                failed(results, "zitadel", &error);
+                return String::new();
+            }
+        }
+    }
+    let (bin, profile) = match api::resolve_bin(cli.castellan_bin.clone()) {
+        Ok(found) => found,
+        Err(error) => {
+            failed(results, "zitadel", &error);
+            return String::new();
+        }
+    };
+    println!(
+        "zitadel: castellan binary {} ({profile} build)",
+        bin.display()
+    );
+    if profile != "release" {
+        results.notes.push(format!(
+            "the castellan binary is a {profile} build: figures are not representative"
+        ));
+    }
+    results.castellan_bin = Some((bin.display().to_string(), profile));
+    let duration = Duration::from_secs_f64(cli.duration);
+    let concurrencies: Vec<usize> = cli.concurrency.iter().map(|&c| c.clamp(1, 1024)).collect();
+    let config = zitadel::ZitadelConfig {
+        api: api::ApiConfig {
+            bin,
+            duration,
+            tmp_base: tmp_base.to_owned(),
+        },
+        scenarios,
+        otp_users: cli
+            .otp_users
+            .unwrap_or_else(|| zitadel::otp_users_needed(duration, concurrencies.len())),
+        concurrencies,
+        distributed: match (&cli.postgres_url, &cli.kafka_brokers, &cli.cassandra_nodes) {
+            (Some(url), Some(brokers), Some(nodes)) => {
+                Some((url.clone(), brokers.clone(), nodes.clone()))
+            }
+            _ => None,
+        },
+        peer: !cli.no_peer,
+        keycloak: cli.keycloak.clone(),
+        ceiling: !cli.no_ceiling,
+    };
+    let mut failures = Vec::new();
+    let mut measured = zitadel::run(&config, &mut results.servers, &mut failures).await;
+    for failure in failures {
+        failed(results, "zitadel", &failure.into());
+    }
+    match zitadel_report::markdown(&mut measured) {
+        Ok(section) => section,
+        Err(error) => {
+            failed(results, "zitadel report", &error);
+            String::new()
+        }
     }
 }
 

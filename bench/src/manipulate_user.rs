@@ -15,7 +15,7 @@ use crate::stats::Latencies;
 const USER_SERVICE: &str = "zitadel.user.v2.UserService";
 
 /// One iteration: create → update → lock → delete. `Err` names the step that failed.
-async fn iteration(
+pub(crate) async fn iteration(
     client: &reqwest::Client,
     target: &crate::api::Target,
     name: &str,
