@@ -9,7 +9,7 @@ use castellan_core::clock::Timestamp;
 use castellan_core::oidc::grant::NewGrant;
 use castellan_jose::Expectations;
 use castellan_readers::queries::oidc;
-use castellan_readers::queries::user::{UserStateView, get_user};
+use castellan_readers::queries::user::{UserStateView, UserView, get_user};
 
 use crate::bound_token::parse_token;
 use crate::error::read_error;
@@ -26,6 +26,8 @@ pub struct VerifiedToken {
     pub issued_at: Timestamp,
     /// The token is a JWT (its claims were signed by the instance).
     pub jwt: bool,
+    /// The grant's user as the read model has it now (active), so callers need not read it again.
+    pub user: UserView,
 }
 
 fn looks_like_jwt(token: &str) -> bool {
@@ -75,13 +77,13 @@ pub async fn verify_access_token(
     else {
         return Ok(None);
     };
-    let active = get_user(state.store(), instance_id, &grant.user_id)
+    let user = get_user(state.store(), instance_id, &grant.user_id)
         .await
         .map_err(read_error)?
-        .is_some_and(|user| user.state == UserStateView::Active);
-    if !active {
+        .filter(|user| user.state == UserStateView::Active);
+    let Some(user) = user else {
         return Ok(None);
-    }
+    };
     Ok(Some(VerifiedToken {
         token_id,
         grant_id: row.grant_id,
@@ -90,5 +92,6 @@ pub async fn verify_access_token(
         expiration: row.expiration,
         issued_at: row.created,
         jwt,
+        user,
     }))
 }

@@ -5,7 +5,7 @@ use castellan_api::state::AppState;
 use castellan_core::DomainError;
 use castellan_readers::queries::group::{GroupView, groups_of_user};
 use castellan_readers::queries::org::get_org;
-use castellan_readers::queries::user::{UserKindView, get_user, list_metadata};
+use castellan_readers::queries::user::{UserKindView, UserView, get_user, list_metadata};
 use castellan_readers::queries::{MAX_LIMIT, Paging};
 use serde_json::{Map, Value, json};
 
@@ -24,13 +24,25 @@ pub async fn user_claims(
     user_id: &str,
     scopes: &[String],
 ) -> Result<Option<Map<String, Value>>, DomainError> {
-    let store = state.store();
-    let Some(user) = get_user(store, instance_id, user_id)
+    let Some(user) = get_user(state.store(), instance_id, user_id)
         .await
         .map_err(read_error)?
     else {
         return Ok(None);
     };
+    claims_of_user(state, instance_id, &user, scopes)
+        .await
+        .map(Some)
+}
+
+/// The claims of a user already read (e.g. by the token verification) for these scopes.
+pub async fn claims_of_user(
+    state: &AppState,
+    instance_id: &str,
+    user: &UserView,
+    scopes: &[String],
+) -> Result<Map<String, Value>, DomainError> {
+    let store = state.store();
     let has = |scope: &str| scopes.iter().any(|s| s == scope);
     let mut claims = Map::new();
     claims.insert("sub".into(), json!(user.id));
@@ -114,7 +126,7 @@ pub async fn user_claims(
             claims.insert(SCOPE_GROUPS.into(), groups_claim(&groups));
         }
     }
-    Ok(Some(claims))
+    Ok(claims)
 }
 
 /// The `groups` claim as ZITADEL encodes it (RFC 9068 with SCIM's group values, RFC 7643

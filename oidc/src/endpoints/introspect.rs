@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::client::{authenticate_app, offered};
 use super::error::OAuthError;
 use super::{field, form, instance, issuer};
-use crate::claims::user_claims;
+use crate::claims::claims_of_user;
 use crate::flow::run;
 
 pub async fn introspect(
@@ -45,9 +45,7 @@ pub async fn introspect(
     if !meant_for_caller {
         return Ok(inactive());
     }
-    let mut claims = user_claims(&state, &instance.id, &grant.user_id, &verified.scopes)
-        .await?
-        .unwrap_or_default();
+    let mut claims = claims_of_user(&state, &instance.id, &verified.user, &verified.scopes).await?;
     claims.extend(
         crate::claims::requested_role_claims(
             &state,

@@ -11,7 +11,7 @@ use castellan_writer::secrets::token_hash;
 use serde_json::Value;
 
 use super::instance;
-use crate::claims::user_claims;
+use crate::claims::{claims_of_user, user_claims};
 
 /// RFC 6750 §3: a missing or invalid token answers 401 with a `WWW-Authenticate` challenge.
 fn unauthorized() -> Response {
@@ -42,12 +42,13 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     let answer = async {
         // Personal access tokens are accepted too (ZITADEL: "userinfo with a PAT").
-        let (user_id, scopes, client_id) =
+        let (user_id, scopes, client_id, verified_user) =
             match verify_access_token(&state, &instance.id, &token).await? {
                 Some(verified) => (
                     verified.grant.user_id,
                     verified.scopes,
                     verified.grant.client_id,
+                    Some(verified.user),
                 ),
                 None => {
                     let principal = identity::principal_by_token(
@@ -65,12 +66,18 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
                                 .map(str::to_owned)
                                 .to_vec(),
                             String::new(),
+                            None,
                         ),
                         None => return Ok(None),
                     }
                 }
             };
-        let Some(mut claims) = user_claims(&state, &instance.id, &user_id, &scopes).await? else {
+        // The token's verification read the user already; a PAT's principal did not.
+        let claims = match &verified_user {
+            Some(user) => Some(claims_of_user(&state, &instance.id, user, &scopes).await?),
+            None => user_claims(&state, &instance.id, &user_id, &scopes).await?,
+        };
+        let Some(mut claims) = claims else {
             return Ok(None);
         };
         claims.extend(
