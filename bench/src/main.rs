@@ -4,6 +4,7 @@
 
 mod api;
 mod ceiling;
+mod deployment;
 mod keycloak;
 mod ledger;
 mod manipulate_user;

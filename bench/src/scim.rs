@@ -504,45 +504,17 @@ pub async fn run_distributed(
     brokers: &str,
     nodes: &str,
 ) -> Result<(ServerRun, String)> {
-    let database = crate::pg::FreshDatabase::create(postgres_url).await?;
-    let suffix = rand::random::<u32>();
-    let keyspace = format!("bench_scim_{suffix}");
-    let env: Vec<(String, String)> = [
-        ("CASTELLAN_DATABASE_POSTGRES_DSN", database.url.clone()),
-        ("CASTELLAN_KAFKA_BROKERS", brokers.to_owned()),
-        (
-            "CASTELLAN_KAFKA_TOPIC",
-            format!("castellan.bench.scim.{suffix}"),
-        ),
-        ("CASTELLAN_KAFKA_PARTITIONS", "6".to_owned()),
-        ("CASTELLAN_KAFKA_GROUPID", format!("bench-scim-{suffix}")),
-        ("CASTELLAN_CASSANDRA_NODES", nodes.to_owned()),
-        ("CASTELLAN_CASSANDRA_KEYSPACE", keyspace.clone()),
-        ("CASTELLAN_ROLES", "api,relay,reader".to_owned()),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect();
+    let deployment =
+        crate::deployment::Deployment::create(postgres_url, brokers, nodes, "scim").await?;
     println!(
-        "  cassandra: database {}, keyspace {keyspace}",
-        database.name
+        "  cassandra: database {}, keyspace {}",
+        deployment.database_name(),
+        deployment.keyspace
     );
-    let outcome = run(config, scim, "cassandra", &env).await;
-    let dropped = database.drop_now().await;
-    let nodes: Vec<String> = nodes.split(',').map(str::to_owned).collect();
-    let store = castellan_readers::scylla::ScyllaReadStore::connect(&nodes, &keyspace).await;
-    let keyspace_dropped = match store {
-        Ok(store) => store
-            .session()
-            .query_unpaged(format!("DROP KEYSPACE IF EXISTS {keyspace}"), ())
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Err(error) => Err(error.to_string()),
-    };
+    let outcome = run(config, scim, "cassandra", &deployment.env).await;
+    let dropped = deployment.drop_now().await;
     let (run, note) = outcome?;
     dropped?;
-    keyspace_dropped?;
     Ok((
         run,
         format!("{note} (the ledger is in PostgreSQL and the read model in Cassandra, outside it)"),

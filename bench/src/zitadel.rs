@@ -442,44 +442,16 @@ async fn distributed(
     nodes: &str,
     failures: &mut Vec<String>,
 ) -> Result<ServerRun> {
-    let database = crate::pg::FreshDatabase::create(postgres_url).await?;
-    let suffix = rand::random::<u32>();
-    let keyspace = format!("bench_zitadel_{suffix}");
-    let env: Vec<(String, String)> = [
-        ("CASTELLAN_DATABASE_POSTGRES_DSN", database.url.clone()),
-        ("CASTELLAN_KAFKA_BROKERS", brokers.to_owned()),
-        (
-            "CASTELLAN_KAFKA_TOPIC",
-            format!("castellan.bench.zitadel.{suffix}"),
-        ),
-        ("CASTELLAN_KAFKA_PARTITIONS", "6".to_owned()),
-        ("CASTELLAN_KAFKA_GROUPID", format!("bench-zitadel-{suffix}")),
-        ("CASTELLAN_CASSANDRA_NODES", nodes.to_owned()),
-        ("CASTELLAN_CASSANDRA_KEYSPACE", keyspace.clone()),
-        ("CASTELLAN_ROLES", "api,relay,reader".to_owned()),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect();
+    let deployment =
+        crate::deployment::Deployment::create(postgres_url, brokers, nodes, "zitadel").await?;
     println!(
-        "  distributed: database {}, keyspace {keyspace}",
-        database.name
+        "  distributed: database {}, keyspace {}",
+        deployment.database_name(),
+        deployment.keyspace
     );
-    let outcome = castellan(config, "distributed", &env, failures).await;
-    let dropped = database.drop_now().await;
-    let nodes: Vec<String> = nodes.split(',').map(str::to_owned).collect();
-    let keyspace_dropped =
-        match castellan_readers::scylla::ScyllaReadStore::connect(&nodes, &keyspace).await {
-            Ok(store) => store
-                .session()
-                .query_unpaged(format!("DROP KEYSPACE IF EXISTS {keyspace}"), ())
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Err(error) => Err(error.to_string()),
-        };
+    let outcome = castellan(config, "distributed", &deployment.env, failures).await;
+    let dropped = deployment.drop_now().await;
     let run = outcome?;
     dropped?;
-    keyspace_dropped?;
     Ok(run)
 }
