@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::Result;
-use crate::api::{ApiResult, print_result, truncate};
+use crate::api::{ApiResult, truncate};
 
 /// A bound on Keycloak's start (the first start builds its Quarkus application; not a
 /// measurement).
@@ -213,30 +213,20 @@ pub async fn run(
         token: token_of(&token),
         ..Arc::try_unwrap(shared).map_err(|_| "shared state still in use")?
     });
-    let mut results = Vec::new();
-    for &pair in pairs {
-        let Some((name, what)) = PAIRS.iter().find(|(name, _)| *name == pair).copied() else {
-            continue;
-        };
-        for (index, &concurrency) in [2].iter().chain(concurrencies).enumerate() {
-            let shared = Arc::clone(&shared);
-            let length = if index == 0 {
-                Duration::from_millis(500)
-            } else {
-                duration
-            };
-            let mut result = crate::oidc::measure(name, concurrency, length, what, move || {
-                let shared = Arc::clone(&shared);
-                async move { shared.iteration(name).await }
-            })
-            .await?;
-            if index > 0 {
-                result.backend = "keycloak".into();
-                print_result(&result);
-                results.push(result);
-            }
-        }
-    }
+    let timing = crate::peer::PairTiming {
+        concurrencies,
+        duration,
+        warm_up: Duration::from_millis(500),
+    };
+    let results = crate::peer::measure_pairs(
+        pairs,
+        &PAIRS,
+        &timing,
+        "keycloak",
+        shared,
+        |shared, name| async move { shared.iteration(name).await },
+    )
+    .await?;
     drop(keycloak);
     let _ = std::fs::remove_file(&log);
     Ok((results, version))

@@ -160,32 +160,70 @@ pub async fn run(
         introspect_token: field(&token, "/access_token"),
         userinfo_token: field(&peer.info, "/userinfoToken"),
     });
+    let timing = PairTiming {
+        concurrencies,
+        duration,
+        warm_up: Duration::from_millis(300),
+    };
+    let results = measure_pairs(
+        pairs,
+        &PAIRS,
+        &timing,
+        "peer",
+        shared,
+        |shared, name| async move { shared.iteration(name).await },
+    )
+    .await?;
+    drop(peer);
+    Ok((results, version))
+}
+
+/// How a peer's pairs are measured: a warm-up at 2 clients, then each concurrency.
+pub(crate) struct PairTiming<'a> {
+    pub concurrencies: &'a [usize],
+    pub duration: Duration,
+    pub warm_up: Duration,
+}
+
+/// Measures the `wanted` pairs of `table` (name, what it does) on a peer as `backend`, each
+/// iteration `iteration(shared, name)`; a warm-up run first, not reported.
+pub(crate) async fn measure_pairs<S, F, Fut>(
+    wanted: &[&str],
+    table: &[(&'static str, &'static str)],
+    timing: &PairTiming<'_>,
+    backend: &str,
+    shared: Arc<S>,
+    iteration: F,
+) -> Result<Vec<ApiResult>>
+where
+    S: Send + Sync + 'static,
+    F: Fn(Arc<S>, &'static str) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = std::result::Result<(), String>> + Send,
+{
     let mut results = Vec::new();
-    for &pair in pairs {
-        let Some((name, what)) = PAIRS.iter().find(|(name, _)| *name == pair).copied() else {
+    for &pair in wanted {
+        let Some((name, what)) = table.iter().find(|(name, _)| *name == pair).copied() else {
             continue;
         };
-        for (index, &concurrency) in [2].iter().chain(concurrencies).enumerate() {
+        for (index, &concurrency) in [2].iter().chain(timing.concurrencies).enumerate() {
             let shared = Arc::clone(&shared);
             let length = if index == 0 {
-                Duration::from_millis(300)
+                timing.warm_up
             } else {
-                duration
+                timing.duration
             };
             let mut result = crate::oidc::measure(name, concurrency, length, what, move || {
-                let shared = Arc::clone(&shared);
-                async move { shared.iteration(name).await }
+                iteration(Arc::clone(&shared), name)
             })
             .await?;
             if index > 0 {
-                result.backend = "peer".into();
+                result.backend = backend.into();
                 print_result(&result);
                 results.push(result);
             }
         }
     }
-    drop(peer);
-    Ok((results, version))
+    Ok(results)
 }
 
 const PAIRS: [(&str, &str); 3] = [
