@@ -9,6 +9,8 @@ pub mod dns;
 mod http;
 pub mod mail;
 mod policy;
+mod retry;
 
 pub use http::{Outbound, OutboundConfig, OutboundError};
 pub use policy::AddressPolicy;
+pub use retry::RetryPolicy;

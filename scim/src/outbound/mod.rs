@@ -18,7 +18,6 @@ pub mod supervisor;
 pub mod worker;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use castellan_core::scim_target::{self, ScimTarget};
 use castellan_jose::MasterKey;
@@ -29,31 +28,7 @@ use zeroize::Zeroizing;
 use self::client::ScimClient;
 use self::push::Pusher;
 
-/// How a worker retries a push.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    pub max_attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 8,
-            base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(30),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The pause before attempt `attempt + 1` (after `attempt` failures, from 1).
-    pub fn delay(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.base_delay.saturating_mul(factor).min(self.max_delay)
-    }
-}
+pub use castellan_outbound::RetryPolicy;
 
 /// The pusher of one target: its secret opened with the master key (it opens only for this
 /// target of this instance).
@@ -81,21 +56,4 @@ pub fn pusher_for(
         instance_id: instance_id.to_owned(),
         target,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_pause_doubles_up_to_the_limit() {
-        let policy = RetryPolicy {
-            max_attempts: 5,
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_millis(350),
-        };
-        assert_eq!(policy.delay(1), Duration::from_millis(100));
-        assert_eq!(policy.delay(2), Duration::from_millis(200));
-        assert_eq!(policy.delay(3), Duration::from_millis(350));
-    }
 }

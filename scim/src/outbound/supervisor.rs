@@ -72,7 +72,10 @@ impl Default for SupervisorConfig {
             poll_interval: Duration::from_secs(3),
             batch_size: 200,
             relay_poll_interval: Duration::from_millis(200),
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy {
+                max_attempts: 8,
+                ..RetryPolicy::default()
+            },
         }
     }
 }
