@@ -13,7 +13,7 @@ use castellan_core::event::fold;
 use castellan_core::sink::{self, Sink};
 use castellan_jose::MasterKey;
 use castellan_writer::Writer;
-use castellan_writer::ledger::{EventFilter, Ledger, LedgerError};
+use castellan_writer::ledger::{Ledger, LedgerError, changed_aggregates};
 use castellan_writer::relay::{Relay, RelayConfig};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -110,26 +110,13 @@ impl Supervisor {
 
     /// The sinks whose configuration changed after `cursor`; moves the cursor.
     async fn changed_sinks(&self, cursor: &mut Position) -> Result<BTreeSet<SinkKey>, LedgerError> {
-        let mut changed = BTreeSet::new();
-        loop {
-            let events = self
-                .ledger()
-                .read(&EventFilter {
-                    after: *cursor,
-                    aggregate_types: vec![sink::AGGREGATE_TYPE.to_owned()],
-                    event_types: CONFIG_EVENTS.iter().map(|t| (*t).to_owned()).collect(),
-                    limit: 500,
-                    ..EventFilter::default()
-                })
-                .await?;
-            let Some(last) = events.last().map(|e| e.position) else {
-                return Ok(changed);
-            };
-            for event in &events {
-                changed.insert((event.instance_id.clone(), event.aggregate_id.clone()));
-            }
-            *cursor = last;
-        }
+        changed_aggregates(
+            self.ledger().as_ref(),
+            cursor,
+            sink::AGGREGATE_TYPE,
+            &CONFIG_EVENTS,
+        )
+        .await
     }
 
     /// Starts, restarts or stops the worker of one sink to match its current state.

@@ -23,7 +23,7 @@ use castellan_outbound::Outbound;
 use castellan_readers::feed::KafkaFeed;
 use castellan_readers::stream::{EventDecoder, ReaderSettings};
 use castellan_writer::Writer;
-use castellan_writer::ledger::{EventFilter, Ledger, LedgerError};
+use castellan_writer::ledger::{Ledger, LedgerError, changed_aggregates};
 use castellan_writer::relay::{EventSink, Relay, RelayConfig};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -148,26 +148,13 @@ impl Supervisor {
         &self,
         cursor: &mut Position,
     ) -> Result<BTreeSet<TargetKey>, LedgerError> {
-        let mut changed = BTreeSet::new();
-        loop {
-            let events = self
-                .ledger()
-                .read(&EventFilter {
-                    after: *cursor,
-                    aggregate_types: vec![scim_target::AGGREGATE_TYPE.to_owned()],
-                    event_types: CONFIG_EVENTS.iter().map(|t| (*t).to_owned()).collect(),
-                    limit: 500,
-                    ..EventFilter::default()
-                })
-                .await?;
-            let Some(last) = events.last().map(|e| e.position) else {
-                return Ok(changed);
-            };
-            for event in &events {
-                changed.insert((event.instance_id.clone(), event.aggregate_id.clone()));
-            }
-            *cursor = last;
-        }
+        changed_aggregates(
+            self.ledger().as_ref(),
+            cursor,
+            scim_target::AGGREGATE_TYPE,
+            &CONFIG_EVENTS,
+        )
+        .await
     }
 
     /// Starts, restarts or stops the worker of one target to match its current state.

@@ -309,3 +309,33 @@ pub(crate) fn unique_changes(ops: &[UniqueOp]) -> Vec<UniqueChange<'_>> {
     });
     changes
 }
+
+/// The (instance, aggregate id) pairs of `aggregate_type` with an event of `event_types` after
+/// `cursor`; moves the cursor past them. For workers that follow configuration aggregates (the
+/// sink and SCIM target supervisors) without a read store.
+pub async fn changed_aggregates(
+    ledger: &dyn Ledger,
+    cursor: &mut Position,
+    aggregate_type: &str,
+    event_types: &[&str],
+) -> Result<std::collections::BTreeSet<(String, String)>, LedgerError> {
+    let mut changed = std::collections::BTreeSet::new();
+    loop {
+        let events = ledger
+            .read(&EventFilter {
+                after: *cursor,
+                aggregate_types: vec![aggregate_type.to_owned()],
+                event_types: event_types.iter().map(|t| (*t).to_owned()).collect(),
+                limit: 500,
+                ..EventFilter::default()
+            })
+            .await?;
+        let Some(last) = events.last().map(|e| e.position) else {
+            return Ok(changed);
+        };
+        for event in &events {
+            changed.insert((event.instance_id.clone(), event.aggregate_id.clone()));
+        }
+        *cursor = last;
+    }
+}
