@@ -9,14 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use castellan_writer::relay::EventSink;
-use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::watch;
 
 use crate::store::ReadError;
-use crate::stream::{EventDecoder, ReaderSettings};
+use crate::stream::{
+    EventDecoder, ReaderSettings, receive_batch, subscribed_consumer, unavailable,
+};
 
 pub struct KafkaFeed {
     consumer: StreamConsumer,
@@ -25,30 +26,13 @@ pub struct KafkaFeed {
     batch_size: usize,
 }
 
-fn unavailable(error: impl std::fmt::Display) -> ReadError {
-    ReadError::Unavailable(format!("kafka: {error}"))
-}
-
 impl KafkaFeed {
     pub fn new(
         settings: &ReaderSettings,
         sink: Arc<dyn EventSink>,
         decoder: Arc<dyn EventDecoder>,
     ) -> Result<Self, ReadError> {
-        let consumer: StreamConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &settings.brokers)
-            .set("group.id", &settings.group_id)
-            .set("enable.auto.commit", "false")
-            .set("auto.offset.reset", "earliest")
-            .set("isolation.level", "read_committed")
-            .set("session.timeout.ms", "6000")
-            .set("heartbeat.interval.ms", "1500")
-            .set("partition.assignment.strategy", "cooperative-sticky")
-            .create()
-            .map_err(unavailable)?;
-        consumer
-            .subscribe(&[&settings.topic])
-            .map_err(unavailable)?;
+        let consumer = subscribed_consumer(settings)?;
         Ok(Self {
             consumer,
             sink,
@@ -60,21 +44,9 @@ impl KafkaFeed {
     /// Receives up to one batch (waiting at most `wait` for the first message), hands it to the
     /// sink (again and again until it takes it) and commits its offsets.
     pub async fn step(&self, wait: Duration) -> Result<usize, ReadError> {
-        let mut messages = Vec::new();
-        match tokio::time::timeout(wait, self.consumer.recv()).await {
-            Err(_) => return Ok(0),
-            Ok(Err(error)) => return Err(unavailable(error)),
-            Ok(Ok(message)) => messages.push(message.detach()),
-        }
-        while messages.len() < self.batch_size {
-            match tokio::time::timeout(Duration::from_millis(5), self.consumer.recv()).await {
-                Ok(Ok(message)) => messages.push(message.detach()),
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, "receive failed; handing over the messages received so far");
-                    break;
-                }
-                Err(_) => break,
-            }
+        let messages = receive_batch(&self.consumer, wait, self.batch_size).await?;
+        if messages.is_empty() {
+            return Ok(0);
         }
         let mut events = Vec::with_capacity(messages.len());
         let mut offsets = TopicPartitionList::new();

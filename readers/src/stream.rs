@@ -9,7 +9,7 @@ use std::time::Duration;
 use castellan_core::{Event, Position};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
-use rdkafka::message::Message;
+use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::watch;
 
@@ -41,8 +41,57 @@ pub struct StreamReader {
 /// The name under which a stream reader's apply is recorded.
 pub const STREAM_READER: &str = "stream_reader";
 
-fn unavailable(error: impl std::fmt::Display) -> ReadError {
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> ReadError {
     ReadError::Unavailable(format!("kafka: {error}"))
+}
+
+/// A consumer in `settings.group_id` subscribed to `settings.topic`: offsets committed by hand,
+/// from the earliest offset for a new group, reading committed transactions only.
+pub(crate) fn subscribed_consumer(settings: &ReaderSettings) -> Result<StreamConsumer, ReadError> {
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &settings.brokers)
+        .set("group.id", &settings.group_id)
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("isolation.level", "read_committed")
+        // A crashed reader's partitions move to the others after this long (Kafka's minimum):
+        // it bounds how stale a read can be after a reader dies.
+        .set("session.timeout.ms", "6000")
+        .set("heartbeat.interval.ms", "1500")
+        .set("partition.assignment.strategy", "cooperative-sticky")
+        .create()
+        .map_err(unavailable)?;
+    consumer
+        .subscribe(&[&settings.topic])
+        .map_err(unavailable)?;
+    Ok(consumer)
+}
+
+/// Up to `batch_size` messages: waits at most `wait` for the first (none: an empty batch), then
+/// takes what arrives within a few milliseconds. A receive error after the first message ends
+/// the batch instead of dropping what was received (it comes up again on the next call).
+pub(crate) async fn receive_batch(
+    consumer: &StreamConsumer,
+    wait: Duration,
+    batch_size: usize,
+) -> Result<Vec<OwnedMessage>, ReadError> {
+    let mut messages = Vec::new();
+    match tokio::time::timeout(wait, consumer.recv()).await {
+        Err(_) => return Ok(messages),
+        Ok(Err(error)) => return Err(unavailable(error)),
+        Ok(Ok(message)) => messages.push(message.detach()),
+    }
+    while messages.len() < batch_size {
+        match tokio::time::timeout(Duration::from_millis(5), consumer.recv()).await {
+            Ok(Ok(message)) => messages.push(message.detach()),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "receive failed; handling the messages received so far");
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    Ok(messages)
 }
 
 impl StreamReader {
@@ -52,22 +101,7 @@ impl StreamReader {
         projections: Vec<Box<dyn Projection>>,
         decoder: Arc<dyn EventDecoder>,
     ) -> Result<Self, ReadError> {
-        let consumer: StreamConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &settings.brokers)
-            .set("group.id", &settings.group_id)
-            .set("enable.auto.commit", "false")
-            .set("auto.offset.reset", "earliest")
-            .set("isolation.level", "read_committed")
-            // A crashed reader's partitions move to the others after this long (Kafka's minimum):
-            // it bounds how stale a read can be after a reader dies.
-            .set("session.timeout.ms", "6000")
-            .set("heartbeat.interval.ms", "1500")
-            .set("partition.assignment.strategy", "cooperative-sticky")
-            .create()
-            .map_err(unavailable)?;
-        consumer
-            .subscribe(&[&settings.topic])
-            .map_err(unavailable)?;
+        let consumer = subscribed_consumer(settings)?;
         Ok(Self {
             consumer,
             store,
@@ -80,22 +114,9 @@ impl StreamReader {
     /// Receives up to one batch (waiting at most `wait` for the first message), applies it and
     /// commits its offsets. Returns how many messages it applied.
     pub async fn step(&self, wait: Duration) -> Result<usize, ReadError> {
-        let mut messages = Vec::new();
-        match tokio::time::timeout(wait, self.consumer.recv()).await {
-            Err(_) => return Ok(0),
-            Ok(Err(error)) => return Err(unavailable(error)),
-            Ok(Ok(message)) => messages.push(message.detach()),
-        }
-        while messages.len() < self.batch_size {
-            match tokio::time::timeout(Duration::from_millis(5), self.consumer.recv()).await {
-                Ok(Ok(message)) => messages.push(message.detach()),
-                // Never drop what was received: apply it, and report the error next time.
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, "receive failed; applying the messages received so far");
-                    break;
-                }
-                Err(_) => break,
-            }
+        let messages = receive_batch(&self.consumer, wait, self.batch_size).await?;
+        if messages.is_empty() {
+            return Ok(0);
         }
         let mut ops = Vec::new();
         let mut progress: Vec<(i32, Position)> = Vec::new();
