@@ -49,17 +49,9 @@ impl ScimOutboundSettings {
     pub fn set_env(&mut self, key: &str, value: &str) -> Option<Result<(), &'static str>> {
         let number = |value: &str| value.trim().parse::<u64>().map_err(|_| "a number");
         Some(match key {
-            "SCIMOUTBOUND_ENABLED" => match value.trim().to_ascii_lowercase().as_str() {
-                "true" => {
-                    self.enabled = true;
-                    Ok(())
-                }
-                "false" => {
-                    self.enabled = false;
-                    Ok(())
-                }
-                _ => Err("true or false"),
-            },
+            "SCIMOUTBOUND_ENABLED" => crate::config::parse_bool(value)
+                .map(|on| self.enabled = on)
+                .ok_or("true or false"),
             "SCIMOUTBOUND_POLLSECONDS" => number(value).map(|n| self.poll_seconds = n),
             "SCIMOUTBOUND_BATCHSIZE" => number(value).map(|n| self.batch_size = n as usize),
             "SCIMOUTBOUND_MAXATTEMPTS" => number(value).map(|n| self.max_attempts = n as u32),

@@ -489,7 +489,7 @@ impl Config {
 const ARGON2_RULE: &str =
     "argon2 parameters: memory at least 8 KiB per lane, at least 1 iteration, 1 to 2^24-1 lanes";
 
-fn parse_bool(value: &str) -> Option<bool> {
+pub(crate) fn parse_bool(value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Some(true),
         "false" | "0" | "no" => Some(false),
