@@ -12,6 +12,39 @@ use crate::state::AppState;
 
 pub const MAX_ID_LEN: usize = 200;
 
+/// How a write-only credential is sealed at the edge: its size limit and the error codes.
+pub struct SecretRules {
+    pub max_len: usize,
+    /// The code of the InvalidArgument for a secret over `max_len` bytes.
+    pub too_long: &'static str,
+    /// The code of the Internal error when sealing fails.
+    pub seal_failed: &'static str,
+}
+
+/// Seals a credential sent to the API with the master key, bound to `associated_data` (it opens
+/// only for that object); `None` when none (or an empty one) was sent.
+pub fn seal_secret(
+    state: &AppState,
+    secret: Option<&str>,
+    associated_data: &[u8],
+    rules: &SecretRules,
+) -> Result<Option<String>, DomainError> {
+    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if secret.len() > rules.max_len {
+        return Err(DomainError::invalid(
+            rules.too_long,
+            format!("the secret must be at most {} bytes", rules.max_len),
+        ));
+    }
+    state
+        .master_key
+        .encrypt(secret.as_bytes(), associated_data)
+        .map(Some)
+        .map_err(|e| DomainError::internal(rules.seal_failed, format!("seal the secret: {e}")))
+}
+
 /// Checks a caller-chosen or caller-named id.
 pub fn require_id(id: &str, what: &str) -> Result<String, DomainError> {
     let id = id.trim();

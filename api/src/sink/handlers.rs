@@ -15,7 +15,7 @@ use super::wire::{DeadLetterWire, SinkIdRequest, SinkRequest, SinkWire};
 use crate::auth::Caller;
 use crate::error::read_error;
 use crate::state::AppState;
-use crate::support::{execute, require_id};
+use crate::support::{SecretRules, execute, require_id, seal_secret};
 
 const MAX_SECRET_LEN: usize = 1000;
 const MAX_DEAD_LETTERS: usize = 1000;
@@ -27,6 +27,12 @@ fn ctx(caller: &Caller) -> CommandContext {
     }
 }
 
+const SECRET_RULES: SecretRules = SecretRules {
+    max_len: MAX_SECRET_LEN,
+    too_long: "SINK-0016",
+    seal_failed: "SINK-0017",
+};
+
 /// Seals a secret for one sink; `None` when none was sent.
 fn seal(
     state: &AppState,
@@ -34,23 +40,8 @@ fn seal(
     sink_id: &str,
     secret: Option<&str>,
 ) -> Result<Option<String>, DomainError> {
-    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    if secret.len() > MAX_SECRET_LEN {
-        return Err(DomainError::invalid(
-            "SINK-0016",
-            "the secret must be at most 1000 bytes",
-        ));
-    }
-    state
-        .master_key
-        .encrypt(
-            secret.as_bytes(),
-            &sink::secret_context(&caller.instance.id, sink_id),
-        )
-        .map(Some)
-        .map_err(|e| DomainError::internal("SINK-0017", format!("seal the secret: {e}")))
+    let context = sink::secret_context(&caller.instance.id, sink_id);
+    seal_secret(state, secret, &context, &SECRET_RULES)
 }
 
 async fn view(state: &AppState, caller: &Caller, sink_id: &str) -> Result<SinkWire, DomainError> {

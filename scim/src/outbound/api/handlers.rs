@@ -3,7 +3,7 @@
 
 use castellan_api::auth::Caller;
 use castellan_api::state::AppState;
-use castellan_api::support::require_id;
+use castellan_api::support::{SecretRules, require_id, seal_secret};
 use castellan_core::event::fold;
 use castellan_core::scim_target::{self, ScimTarget};
 use castellan_core::{DomainError, ErrorKind, Position};
@@ -27,29 +27,21 @@ fn ctx(caller: &Caller) -> CommandContext {
     }
 }
 
+const SECRET_RULES: SecretRules = SecretRules {
+    max_len: MAX_SECRET_LEN,
+    too_long: "SCIMT-0030",
+    seal_failed: "SCIMT-0031",
+};
+
+/// Seals a secret for one target; `None` when none was sent.
 fn seal(
     state: &AppState,
     caller: &Caller,
     target_id: &str,
     secret: Option<&str>,
 ) -> Result<Option<String>, DomainError> {
-    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    if secret.len() > MAX_SECRET_LEN {
-        return Err(DomainError::invalid(
-            "SCIMT-0030",
-            "the secret must be at most 4000 bytes",
-        ));
-    }
-    state
-        .master_key
-        .encrypt(
-            secret.as_bytes(),
-            &scim_target::secret_context(&caller.instance.id, target_id),
-        )
-        .map(Some)
-        .map_err(|e| DomainError::internal("SCIMT-0031", format!("seal the secret: {e}")))
+    let context = scim_target::secret_context(&caller.instance.id, target_id);
+    seal_secret(state, secret, &context, &SECRET_RULES)
 }
 
 /// The target as the ledger has it, if it exists in the caller's target org.
