@@ -8,12 +8,11 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use castellan_core::Position;
 use castellan_core::event::{Aggregate, EventPayload, fold};
 use castellan_core::group::{self, Group};
 use castellan_core::scim_target::{self, Deprovision, ReconcileCounts, ScimTarget};
 use castellan_core::user::{self, User, UserKind, UserState};
-use castellan_writer::ledger::{EventFilter, Ledger};
+use castellan_writer::ledger::{Ledger, aggregates_created};
 use serde_json::Value;
 
 use super::client::{Endpoint, PushError, ScimClient};
@@ -285,28 +284,15 @@ impl Pusher {
         aggregate_type: &str,
         created: &str,
     ) -> Result<Vec<String>, PushError> {
-        let mut ids = Vec::new();
-        let mut after = Position::START;
-        loop {
-            let events = self
-                .ledger
-                .read(&EventFilter {
-                    after,
-                    instance_id: Some(self.instance_id.clone()),
-                    aggregate_types: vec![aggregate_type.to_owned()],
-                    event_types: vec![created.to_owned()],
-                    resource_owner: Some(self.org_id().to_owned()),
-                    limit: 1000,
-                    ..EventFilter::default()
-                })
-                .await
-                .map_err(transient)?;
-            let Some(last) = events.last() else {
-                return Ok(ids);
-            };
-            after = last.position;
-            ids.extend(events.iter().map(|e| e.aggregate_id.clone()));
-        }
+        aggregates_created(
+            self.ledger.as_ref(),
+            &self.instance_id,
+            aggregate_type,
+            created,
+            self.org_id(),
+        )
+        .await
+        .map_err(transient)
     }
 
     /// Compares the target with Castellan and repairs it: every human user the org ever had

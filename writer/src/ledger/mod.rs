@@ -339,3 +339,34 @@ pub async fn changed_aggregates(
         *cursor = last;
     }
 }
+
+/// The ids of every aggregate of `aggregate_type` that `owner` ever created (its `created`
+/// event), in creation order, paged through the ledger.
+pub async fn aggregates_created(
+    ledger: &dyn Ledger,
+    instance_id: &str,
+    aggregate_type: &str,
+    created: &str,
+    owner: &str,
+) -> Result<Vec<String>, LedgerError> {
+    let mut ids = Vec::new();
+    let mut after = Position::START;
+    loop {
+        let events = ledger
+            .read(&EventFilter {
+                after,
+                instance_id: Some(instance_id.to_owned()),
+                aggregate_types: vec![aggregate_type.to_owned()],
+                event_types: vec![created.to_owned()],
+                resource_owner: Some(owner.to_owned()),
+                limit: 1000,
+                ..EventFilter::default()
+            })
+            .await?;
+        let Some(last) = events.last() else {
+            return Ok(ids);
+        };
+        after = last.position;
+        ids.extend(events.iter().map(|e| e.aggregate_id.clone()));
+    }
+}

@@ -6,9 +6,9 @@ use castellan_api::state::AppState;
 use castellan_api::support::{SecretRules, require_id, seal_secret};
 use castellan_core::event::fold;
 use castellan_core::scim_target::{self, ScimTarget};
-use castellan_core::{DomainError, ErrorKind, Position};
+use castellan_core::{DomainError, ErrorKind};
 use castellan_writer::commands::scim_target::OnScimTarget;
-use castellan_writer::ledger::EventFilter;
+use castellan_writer::ledger::aggregates_created;
 use castellan_writer::writer::{CommandContext, ledger_error};
 use serde_json::{Value, json};
 
@@ -100,27 +100,15 @@ pub async fn list(
     _request: ListRequest,
 ) -> Result<Value, DomainError> {
     let org = caller.target_org().to_owned();
-    let mut ids: Vec<String> = Vec::new();
-    let mut after = Position::START;
-    loop {
-        let events = state
-            .writer
-            .ledger()
-            .read(&EventFilter {
-                after,
-                instance_id: Some(caller.instance.id.clone()),
-                aggregate_types: vec![scim_target::AGGREGATE_TYPE.to_owned()],
-                event_types: vec!["scim_target.added".to_owned()],
-                resource_owner: Some(org.clone()),
-                limit: 500,
-                ..EventFilter::default()
-            })
-            .await
-            .map_err(ledger_error)?;
-        let Some(last) = events.last() else { break };
-        after = last.position;
-        ids.extend(events.iter().map(|e| e.aggregate_id.clone()));
-    }
+    let ids = aggregates_created(
+        state.writer.ledger().as_ref(),
+        &caller.instance.id,
+        scim_target::AGGREGATE_TYPE,
+        "scim_target.added",
+        &org,
+    )
+    .await
+    .map_err(ledger_error)?;
     let mut targets = Vec::new();
     for id in ids {
         let events = state
