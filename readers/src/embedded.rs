@@ -8,9 +8,9 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use castellan_core::Position;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row as _, SqlitePool};
+use sqlx::{Row as _, SqliteConnection, SqlitePool};
 
-use crate::store::{Columns, Page, PositionedOp, ReadError, ReadStore, Row, RowOp};
+use crate::store::{Columns, Page, PositionedOp, ProjectionOps, ReadError, ReadStore, Row, RowOp};
 
 pub struct EmbeddedReadStore {
     pool: SqlitePool,
@@ -35,7 +35,10 @@ impl EmbeddedReadStore {
             .journal_mode(SqliteJournalMode::Wal)
             // The read store is rebuilt from the ledger, so it need not be durable per commit.
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(std::time::Duration::from_secs(10));
+            .busy_timeout(std::time::Duration::from_secs(10))
+            // Every commit of the projections empties the readers' page caches (WAL mode);
+            // mapped pages are then read in place instead of copied with `pread` (issue #8).
+            .pragma("mmap_size", "1073741824");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -61,115 +64,19 @@ impl ReadStore for EmbeddedReadStore {
         checkpoint: Position,
     ) -> Result<(), ReadError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        for positioned in ops {
-            let position = positioned.position.0;
-            match &positioned.op {
-                RowOp::Upsert {
-                    table,
-                    partition,
-                    clustering,
-                    columns,
-                } => {
-                    let tombstone: Option<i64> = sqlx::query_scalar(
-                        "SELECT position FROM read_partition_tombstones WHERE tbl = ? AND part = ?",
-                    )
-                    .bind(*table)
-                    .bind(partition)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    if tombstone.is_some_and(|at| at >= position) {
-                        continue;
-                    }
-                    let existing = sqlx::query(
-                        "SELECT position, deleted, data FROM read_rows WHERE tbl = ? AND part = ? AND clust = ?",
-                    )
-                    .bind(*table)
-                    .bind(partition)
-                    .bind(clustering)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    let mut merged = Columns::new();
-                    if let Some(row) = existing {
-                        let at: i64 = row.get("position");
-                        if at >= position {
-                            continue;
-                        }
-                        let deleted: i64 = row.get("deleted");
-                        if deleted == 0 {
-                            merged = parse(row.get("data"))?;
-                        }
-                    }
-                    for (name, value) in columns {
-                        merged.insert(name.clone(), value.clone());
-                    }
-                    let data = serde_json::Value::Object(merged).to_string();
-                    sqlx::query(
-                        "INSERT INTO read_rows (tbl, part, clust, position, deleted, data) VALUES (?, ?, ?, ?, 0, ?) \
-                         ON CONFLICT (tbl, part, clust) DO UPDATE SET position = excluded.position, deleted = 0, data = excluded.data",
-                    )
-                    .bind(*table)
-                    .bind(partition)
-                    .bind(clustering)
-                    .bind(position)
-                    .bind(data)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                }
-                RowOp::Delete {
-                    table,
-                    partition,
-                    clustering,
-                } => {
-                    sqlx::query(
-                        "INSERT INTO read_rows (tbl, part, clust, position, deleted, data) VALUES (?, ?, ?, ?, 1, '{}') \
-                         ON CONFLICT (tbl, part, clust) DO UPDATE SET position = excluded.position, deleted = 1, data = '{}' \
-                         WHERE read_rows.position < excluded.position",
-                    )
-                    .bind(*table)
-                    .bind(partition)
-                    .bind(clustering)
-                    .bind(position)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                }
-                RowOp::DeletePartition { table, partition } => {
-                    sqlx::query(
-                        "UPDATE read_rows SET deleted = 1, data = '{}', position = ? \
-                         WHERE tbl = ? AND part = ? AND position < ?",
-                    )
-                    .bind(position)
-                    .bind(*table)
-                    .bind(partition)
-                    .bind(position)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                    sqlx::query(
-                        "INSERT INTO read_partition_tombstones (tbl, part, position) VALUES (?, ?, ?) \
-                         ON CONFLICT (tbl, part) DO UPDATE SET position = max(position, excluded.position)",
-                    )
-                    .bind(*table)
-                    .bind(partition)
-                    .bind(position)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-                }
-            }
+        apply_in(&mut tx, projection, ops, checkpoint).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn apply_all(
+        &self,
+        parts: &[ProjectionOps<'_>],
+        checkpoint: Position,
+    ) -> Result<(), ReadError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        for part in parts {
+            apply_in(&mut tx, part.projection, &part.ops, checkpoint).await?;
         }
-        sqlx::query(
-            "INSERT INTO read_checkpoints (projection, position) VALUES (?, ?) \
-             ON CONFLICT (projection) DO UPDATE SET position = max(position, excluded.position)",
-        )
-        .bind(projection)
-        .bind(checkpoint.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
         tx.commit().await.map_err(backend)
     }
 
@@ -265,4 +172,123 @@ fn to_row(row: &sqlx::sqlite::SqliteRow) -> Result<Row, ReadError> {
         position: Position(row.get("position")),
         columns: parse(row.get("data"))?,
     })
+}
+
+/// One projection's ops and its checkpoint, inside the caller's transaction.
+async fn apply_in(
+    conn: &mut SqliteConnection,
+    projection: &str,
+    ops: &[PositionedOp],
+    checkpoint: Position,
+) -> Result<(), ReadError> {
+    for positioned in ops {
+        let position = positioned.position.0;
+        match &positioned.op {
+            RowOp::Upsert {
+                table,
+                partition,
+                clustering,
+                columns,
+            } => {
+                let tombstone: Option<i64> = sqlx::query_scalar(
+                    "SELECT position FROM read_partition_tombstones WHERE tbl = ? AND part = ?",
+                )
+                .bind(*table)
+                .bind(partition)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(backend)?;
+                if tombstone.is_some_and(|at| at >= position) {
+                    continue;
+                }
+                let existing = sqlx::query(
+                    "SELECT position, deleted, data FROM read_rows WHERE tbl = ? AND part = ? AND clust = ?",
+                )
+                .bind(*table)
+                .bind(partition)
+                .bind(clustering)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(backend)?;
+                let mut merged = Columns::new();
+                if let Some(row) = existing {
+                    let at: i64 = row.get("position");
+                    if at >= position {
+                        continue;
+                    }
+                    let deleted: i64 = row.get("deleted");
+                    if deleted == 0 {
+                        merged = parse(row.get("data"))?;
+                    }
+                }
+                for (name, value) in columns {
+                    merged.insert(name.clone(), value.clone());
+                }
+                let data = serde_json::Value::Object(merged).to_string();
+                sqlx::query(
+                    "INSERT INTO read_rows (tbl, part, clust, position, deleted, data) VALUES (?, ?, ?, ?, 0, ?) \
+                     ON CONFLICT (tbl, part, clust) DO UPDATE SET position = excluded.position, deleted = 0, data = excluded.data",
+                )
+                .bind(*table)
+                .bind(partition)
+                .bind(clustering)
+                .bind(position)
+                .bind(data)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            }
+            RowOp::Delete {
+                table,
+                partition,
+                clustering,
+            } => {
+                sqlx::query(
+                    "INSERT INTO read_rows (tbl, part, clust, position, deleted, data) VALUES (?, ?, ?, ?, 1, '{}') \
+                     ON CONFLICT (tbl, part, clust) DO UPDATE SET position = excluded.position, deleted = 1, data = '{}' \
+                     WHERE read_rows.position < excluded.position",
+                )
+                .bind(*table)
+                .bind(partition)
+                .bind(clustering)
+                .bind(position)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            }
+            RowOp::DeletePartition { table, partition } => {
+                sqlx::query(
+                    "UPDATE read_rows SET deleted = 1, data = '{}', position = ? \
+                     WHERE tbl = ? AND part = ? AND position < ?",
+                )
+                .bind(position)
+                .bind(*table)
+                .bind(partition)
+                .bind(position)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+                sqlx::query(
+                    "INSERT INTO read_partition_tombstones (tbl, part, position) VALUES (?, ?, ?) \
+                     ON CONFLICT (tbl, part) DO UPDATE SET position = max(position, excluded.position)",
+                )
+                .bind(*table)
+                .bind(partition)
+                .bind(position)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+            }
+        }
+    }
+    sqlx::query(
+        "INSERT INTO read_checkpoints (projection, position) VALUES (?, ?) \
+         ON CONFLICT (projection) DO UPDATE SET position = max(position, excluded.position)",
+    )
+    .bind(projection)
+    .bind(checkpoint.0)
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
 }

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use castellan_core::Position;
+use castellan_core::{Event, Position};
 use castellan_writer::ledger::{EventFilter, Ledger};
-use tokio::sync::watch;
+use tokio::sync::{Mutex, watch};
 
 use crate::projections::Projection;
-use crate::store::{PositionedOp, ReadError, ReadStore};
+use crate::store::{PositionedOp, ProjectionOps, ReadError, ReadStore};
 
 /// How many events one step reads from the ledger.
 pub const BATCH_SIZE: usize = 500;
@@ -21,6 +21,8 @@ pub struct Projector {
     store: Arc<dyn ReadStore>,
     projections: Vec<Box<dyn Projection>>,
     progress: watch::Sender<Position>,
+    /// Each projection's checkpoint, once read from the store (see [`Projector::catch_up`]).
+    checkpoints: Mutex<Option<Vec<Position>>>,
 }
 
 impl Projector {
@@ -35,6 +37,7 @@ impl Projector {
             store,
             projections,
             progress,
+            checkpoints: Mutex::new(None),
         }
     }
 
@@ -48,11 +51,22 @@ impl Projector {
     }
 
     /// Applies everything the ledger holds now; returns the position reached.
+    ///
+    /// The projections' checkpoints are read from the store once and then kept here (this
+    /// projector is the only writer of them); each ledger batch is applied to every projection
+    /// in one [`ReadStore::apply_all`] call. Calls are serialized.
     pub async fn catch_up(&self) -> Result<Position, ReadError> {
-        let mut checkpoints = Vec::with_capacity(self.projections.len());
-        for projection in &self.projections {
-            checkpoints.push(self.store.checkpoint(projection.name()).await?);
-        }
+        let mut cached = self.checkpoints.lock().await;
+        let checkpoints = match cached.as_mut() {
+            Some(checkpoints) => checkpoints,
+            None => {
+                let mut loaded = Vec::with_capacity(self.projections.len());
+                for projection in &self.projections {
+                    loaded.push(self.store.checkpoint(projection.name()).await?);
+                }
+                cached.insert(loaded)
+            }
+        };
         let mut after = checkpoints.iter().copied().min().unwrap_or(Position::START);
         loop {
             let filter = EventFilter {
@@ -68,28 +82,19 @@ impl Projector {
             let Some(last) = events.last().map(|event| event.position) else {
                 break;
             };
-            for (projection, checkpoint) in self.projections.iter().zip(checkpoints.iter_mut()) {
-                let mut ops = Vec::new();
-                for event in events.iter().filter(|event| event.position > *checkpoint) {
-                    match projection.project(event) {
-                        Ok(projected) => ops.extend(projected.into_iter().map(|op| PositionedOp {
-                            position: event.position,
-                            op,
-                        })),
-                        // An event this version cannot read is skipped, loudly, rather than
-                        // stopping every projection behind it.
-                        Err(error) => tracing::error!(
-                            projection = projection.name(),
-                            position = event.position.0,
-                            event_type = %event.event_type,
-                            %error,
-                            "event skipped by projection"
-                        ),
-                    }
-                }
-                self.store.apply(projection.name(), &ops, last).await?;
-                *checkpoint = last;
-            }
+            let parts: Vec<ProjectionOps<'_>> = self
+                .projections
+                .iter()
+                .zip(checkpoints.iter())
+                .map(|(projection, checkpoint)| ProjectionOps {
+                    projection: projection.name(),
+                    ops: project(projection.as_ref(), &events, *checkpoint),
+                })
+                .collect();
+            self.store.apply_all(&parts, last).await?;
+            checkpoints
+                .iter_mut()
+                .for_each(|checkpoint| *checkpoint = last);
             after = last;
             self.progress.send_replace(last);
             if events.len() < BATCH_SIZE {
@@ -135,4 +140,31 @@ impl Projector {
             Ok(Err(_)) | Err(_) => Err(ReadError::Timeout(position)),
         }
     }
+}
+
+/// A projection's row ops for the events after its checkpoint.
+fn project(
+    projection: &dyn Projection,
+    events: &[Event],
+    checkpoint: Position,
+) -> Vec<PositionedOp> {
+    let mut ops = Vec::new();
+    for event in events.iter().filter(|event| event.position > checkpoint) {
+        match projection.project(event) {
+            Ok(projected) => ops.extend(projected.into_iter().map(|op| PositionedOp {
+                position: event.position,
+                op,
+            })),
+            // An event this version cannot read is skipped, loudly, rather than stopping every
+            // projection behind it.
+            Err(error) => tracing::error!(
+                projection = projection.name(),
+                position = event.position.0,
+                event_type = %event.event_type,
+                %error,
+                "event skipped by projection"
+            ),
+        }
+    }
+    ops
 }

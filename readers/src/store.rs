@@ -40,6 +40,13 @@ pub struct PositionedOp {
     pub op: RowOp,
 }
 
+/// One projection's ops for [`ReadStore::apply_all`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectionOps<'a> {
+    pub projection: &'a str,
+    pub ops: Vec<PositionedOp>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     pub clustering: String,
@@ -68,6 +75,21 @@ pub trait ReadStore: Send + Sync + 'static {
         ops: &[PositionedOp],
         checkpoint: Position,
     ) -> Result<(), ReadError>;
+
+    /// Applies the ops of several projections and moves each one's checkpoint to `checkpoint`.
+    /// Every part is atomic as in [`ReadStore::apply`]; a store may make the whole call one
+    /// transaction (the embedded store does, so the projector commits once per ledger batch
+    /// instead of once per projection). The default applies the parts one after the other.
+    async fn apply_all(
+        &self,
+        parts: &[ProjectionOps<'_>],
+        checkpoint: Position,
+    ) -> Result<(), ReadError> {
+        for part in parts {
+            self.apply(part.projection, &part.ops, checkpoint).await?;
+        }
+        Ok(())
+    }
 
     /// The last position a projection has applied (0 if none).
     async fn checkpoint(&self, projection: &str) -> Result<Position, ReadError>;

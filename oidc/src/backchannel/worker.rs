@@ -35,6 +35,10 @@ use super::{DELIVERED, FAILED, REQUESTED, logout_token, post};
 pub const NAME: &str = "backchannel-logout";
 const CREATOR: &str = "SYSTEM-BACKCHANNEL";
 const BATCH: usize = 500;
+/// After an append wakes the worker, it waits this long before it reads the ledger, so a burst
+/// of appends (a busy server appends hundreds of events a second, few of them logouts) costs
+/// one read, not one per append (issue #8 profile).
+const COALESCE: Duration = Duration::from_millis(50);
 
 #[derive(Clone, Debug)]
 pub struct WorkerConfig {
@@ -171,7 +175,12 @@ impl LogoutWorker {
                 .map(|due| due.min(Instant::now() + self.config.poll_interval))
                 .unwrap_or_else(|| Instant::now() + self.config.poll_interval);
             tokio::select! {
-                _ = appended.changed() => {}
+                _ = appended.changed() => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(COALESCE) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                }
                 _ = tokio::time::sleep_until(wake) => {}
                 _ = shutdown.changed() => {}
             }

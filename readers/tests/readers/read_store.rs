@@ -3,7 +3,7 @@
 //! `infra/cassandra-up` (`CASTELLAN_TEST_CASSANDRA_NODES`).
 
 use castellan_core::Position;
-use castellan_readers::store::{Columns, PositionedOp, ReadStore, RowOp};
+use castellan_readers::store::{Columns, PositionedOp, ProjectionOps, ReadStore, RowOp};
 use serde_json::json;
 
 use super::group_queries::groups_and_memberships_are_queried_per_tenant;
@@ -268,6 +268,54 @@ async fn merges_across_applies_keep_untouched_columns(store: &dyn ReadStore) {
     assert_eq!(store.checkpoint("p").await.unwrap(), Position(3));
 }
 
+async fn apply_all_applies_every_projection_and_moves_each_checkpoint(store: &dyn ReadStore) {
+    store
+        .apply(
+            "q",
+            &[upsert(1, "b", "1", json!({"v": "old"}))],
+            Position(1),
+        )
+        .await
+        .unwrap();
+    let parts = [
+        ProjectionOps {
+            projection: "p",
+            ops: vec![
+                upsert(2, "a", "1", json!({"v": 1})),
+                upsert(2, "a", "2", json!({"v": 2})),
+            ],
+        },
+        ProjectionOps {
+            projection: "q",
+            ops: vec![
+                delete(3, "a", "2"),
+                upsert(3, "b", "2", json!({"v": "new"})),
+            ],
+        },
+        ProjectionOps {
+            projection: "idle",
+            ops: Vec::new(),
+        },
+    ];
+    store.apply_all(&parts, Position(3)).await.unwrap();
+    let a = store.scan("t", "a").await.unwrap();
+    // q's delete at 3 removes the row p wrote at 2, in whichever order the parts land.
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].clustering, "1");
+    assert_eq!(a[0].columns, cols(json!({"v": 1})));
+    let b = store.scan("t", "b").await.unwrap();
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert_eq!(b[0].columns, cols(json!({"v": "old"})));
+    assert_eq!(b[1].columns, cols(json!({"v": "new"})));
+    for projection in ["p", "q", "idle"] {
+        assert_eq!(
+            store.checkpoint(projection).await.unwrap(),
+            Position(3),
+            "{projection}"
+        );
+    }
+}
+
 macro_rules! read_store_suite {
     ($module:ident, $open:expr) => {
         mod $module {
@@ -291,6 +339,7 @@ macro_rules! read_store_suite {
             case!(a_recreated_row_starts_from_empty_columns);
             case!(a_replayed_delete_does_not_remove_a_newer_row);
             case!(merges_across_applies_keep_untouched_columns);
+            case!(apply_all_applies_every_projection_and_moves_each_checkpoint);
             case!(users_are_listed_paged_filtered_and_sorted);
             case!(groups_and_memberships_are_queried_per_tenant);
         }

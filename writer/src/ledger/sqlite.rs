@@ -36,6 +36,12 @@ const DEFAULT_READ_LIMIT: i64 = 1000;
 /// Concurrent readers of a file ledger.
 const READ_CONNECTIONS: u32 = 4;
 
+/// Bytes of the database file each connection maps into memory (`PRAGMA mmap_size`). In WAL
+/// mode a connection drops its whole page cache whenever another connection has committed, so
+/// under a steady write load every read would copy its pages from the file again with `pread`;
+/// mapped pages are read in place from the OS page cache instead. Profiled in issue #8.
+const MMAP_SIZE: &str = "1073741824";
+
 /// How long a statement waits for a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -80,7 +86,8 @@ impl SqliteLedger {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            .pragma("mmap_size", MMAP_SIZE);
         // The writer connects first, so the file exists and is in WAL mode before any reader.
         let writer = SqlitePoolOptions::new()
             .min_connections(1)

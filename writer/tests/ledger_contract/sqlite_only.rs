@@ -94,3 +94,44 @@ async fn sqlite_two_ledgers_on_one_file_share_one_order() {
         assert_eq!(sequences, (1..=BATCHES as i64).collect::<Vec<_>>());
     }
 }
+
+/// A tail filtered by event type only (the back-channel logout worker, the mail notifier, sinks
+/// with an event type filter) must seek through an index: a walk of every event after the
+/// consumer's last match cost one full scan per append and grew with the ledger (issue #8).
+#[tokio::test]
+async fn sqlite_event_type_tails_use_an_index() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("ledger.db");
+    let ledger = SqliteLedger::open(&path).await.unwrap();
+    ledger.migrate().await.unwrap();
+    let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        path.display()
+    ))
+    .await
+    .unwrap();
+    // The statement `Ledger::read` builds for `after` + `event_types` + `limit`.
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT * FROM events WHERE position > ? \
+         AND event_type IN (?, ?, ?) ORDER BY position ASC LIMIT ?",
+    )
+    .bind(0_i64)
+    .bind("a")
+    .bind("b")
+    .bind("c")
+    .bind(100_i64)
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    let steps: Vec<&str> = plan.iter().map(|(_, _, _, step)| step.as_str()).collect();
+    assert!(
+        steps
+            .iter()
+            .any(|step| step.starts_with("SEARCH events USING INDEX events_event_position")),
+        "{steps:?}"
+    );
+    assert!(
+        !steps.iter().any(|step| step.starts_with("SCAN")),
+        "{steps:?}"
+    );
+}
