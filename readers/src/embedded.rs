@@ -38,7 +38,7 @@ impl EmbeddedReadStore {
             .busy_timeout(std::time::Duration::from_secs(10))
             // Every commit of the projections empties the readers' page caches (WAL mode);
             // mapped pages are then read in place instead of copied with `pread` (issue #8).
-            .pragma("mmap_size", "1073741824");
+            .pragma("mmap_size", castellan_writer::ledger::sqlite::MMAP_SIZE);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -39,8 +39,9 @@ const READ_CONNECTIONS: u32 = 4;
 /// Bytes of the database file each connection maps into memory (`PRAGMA mmap_size`). In WAL
 /// mode a connection drops its whole page cache whenever another connection has committed, so
 /// under a steady write load every read would copy its pages from the file again with `pread`;
-/// mapped pages are read in place from the OS page cache instead. Profiled in issue #8.
-const MMAP_SIZE: &str = "1073741824";
+/// mapped pages are read in place from the OS page cache instead. Profiled in issue #8. The
+/// embedded read store maps its file the same way.
+pub const MMAP_SIZE: &str = "1073741824";
 
 /// How long a statement waits for a lock held by another connection or process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
